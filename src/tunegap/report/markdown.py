@@ -1,0 +1,39 @@
+"""Markdown tables in the layout of the paper's GSM8K table: per pair and setting,
+instruct | base | Δ (instruct − base), one block per benchmark × decoding × extractor × grader."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from tunegap.analysis.metrics import Gap
+
+
+def _fmt(x: float) -> str:
+    return "n/a" if x != x else f"{x:.2f}"
+
+
+def gap_tables(gaps: Sequence[Gap]) -> str:
+    blocks: dict[tuple, list[Gap]] = defaultdict(list)
+    for g in gaps:
+        blocks[(g.benchmark, g.decoding, g.extractor, g.grader)].append(g)
+    out = []
+    for (bench, dec, ext, grader), rows in blocks.items():
+        settings = list(dict.fromkeys(g.setting for g in rows))
+        pairs = list(dict.fromkeys(g.pair for g in rows))
+        by = {(g.pair, g.setting): g for g in rows}
+        out.append(f"### {bench} · {dec} · extractor `{ext}` · grader `{grader}`\n")
+        head = ["pair"]
+        for s in settings:
+            head += [f"{s} inst", "base", "Δ", "n"]
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "---|" * len(head))
+        for p in pairs:
+            cells = [p]
+            for s in settings:
+                g = by.get((p, s))
+                cells += ([_fmt(g.instruct), _fmt(g.base), _fmt(g.delta), str(g.n)]
+                          if g else ["", "", "", ""])
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out)

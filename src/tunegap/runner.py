@@ -1,0 +1,99 @@
+"""plan → generate → extract → grade → report, with progress and resume.
+
+Generation is the only expensive stage and the only one that touches a model. Every batch is
+written to the store as it arrives; a re-run skips every (request key, sample) already stored,
+and loads no model at all when nothing is missing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from contextlib import nullcontext
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tunegap.backends import load_backend
+from tunegap.config import ModelSpec, RunConfig
+from tunegap.plan import build_plan, plan_rows, unique_requests
+from tunegap.report import write_report
+from tunegap.results import Results
+from tunegap.scoring import score_store
+from tunegap.store import Store
+from tunegap.types import Request
+
+STORE_NAME = "tunegap.sqlite"
+
+
+def open_store(run_dir: Path) -> Store:
+    return Store(Path(run_dir) / STORE_NAME)
+
+
+def _progress(console: Console, enabled: bool):
+    if not enabled:
+        return nullcontext(None)
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=False)
+
+
+def _generate_model(store: Store, attempt: int, model: ModelSpec, requests: Sequence[Request],
+                    progress, console: Console) -> int:
+    """Generate the missing samples of one model. Returns how many requests were sent."""
+    stored = store.stored_samples(r.key for r in requests)
+    missing = [r for r in requests if any((r.key, i) not in stored for i in range(r.params.n))]
+    if not missing:
+        return 0
+    backend = load_backend(model)
+    try:
+        backend.check(missing)
+        size = max(1, model.backend.batch_size)
+        task = progress.add_task(f"{model.name:>24}", total=len(missing)) if progress else None
+        for start in range(0, len(missing), size):
+            batch = missing[start : start + size]
+            store.log_requested(attempt, batch)
+            outputs = backend.generate(batch)
+            store.save_generations(attempt, list(zip(batch, outputs)))
+            if progress is not None:
+                progress.advance(task, len(batch))
+    finally:
+        backend.close()
+    return len(missing)
+
+
+def run(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool = True,
+        console: Console | None = None) -> Results:
+    """Run (or resume) an evaluation and write its report. Returns the results."""
+    console = console or Console(stderr=True)
+    items = build_plan(config)  # loads data; a bad file fails here, before anything is written
+    run_dir = config.run_dir
+    store = open_store(run_dir)
+    try:
+        store.set_meta("config", config.model_dump(mode="json"))
+        attempt = store.begin_attempt(list(argv if argv is not None else sys.argv))
+        store.replace_plan(plan_rows(items))
+        groups = unique_requests(items)
+        sent = 0
+        with _progress(console, progress) as bar:
+            for _fingerprint, pairs in groups.items():
+                model = pairs[0][0]
+                sent += _generate_model(store, attempt, model, [r for _, r in pairs], bar, console)
+        store.set_meta("counts", {"plan_items": len(items),
+                                  "unique_requests": sum(len(v) for v in groups.values()),
+                                  "requests_sent_last_attempt": sent})
+        score_store(store, config.extractors, config.graders)
+        results = write_report(store, run_dir)
+        store.finish_attempt(attempt)
+        return results
+    finally:
+        store.close()
+
+
+def report(run_dir: Path) -> Results:
+    """Rebuild every report file of a stored run; no model is loaded."""
+    store = open_store(run_dir)
+    try:
+        return write_report(store, run_dir)
+    finally:
+        store.close()

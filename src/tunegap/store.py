@@ -1,0 +1,168 @@
+"""SQLite run store: the single source of truth of a run directory.
+
+- `plan`: one row per (cell, example): which request key answers which item, with its target.
+- `generations`: one row per (request key, sample index), written in a transaction per batch as
+  it arrives; a re-run skips every key already here (resume).
+- `requested`: what each attempt asked a backend for (audit: proves resume skipped stored work).
+- `answers` / `grades`: derived, re-computable from generations (`tunegap grade`).
+WAL mode, so a SIGKILL loses at most the batch in flight.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tunegap.types import Generation, Request
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, started REAL NOT NULL, finished REAL, argv TEXT);
+CREATE TABLE IF NOT EXISTS plan (
+  cell TEXT NOT NULL, example_id TEXT NOT NULL, request_key TEXT NOT NULL,
+  pair TEXT NOT NULL, side TEXT NOT NULL, model TEXT NOT NULL, benchmark TEXT NOT NULL,
+  setting TEXT NOT NULL, decoding TEXT NOT NULL, target TEXT NOT NULL, answer_type TEXT NOT NULL,
+  example_json TEXT NOT NULL, request_json TEXT NOT NULL,
+  PRIMARY KEY (cell, example_id));
+CREATE INDEX IF NOT EXISTS plan_key ON plan(request_key);
+CREATE TABLE IF NOT EXISTS generations (
+  request_key TEXT NOT NULL, sample_index INTEGER NOT NULL, model TEXT NOT NULL,
+  text TEXT NOT NULL, finish_reason TEXT NOT NULL, prompt_tokens INTEGER, completion_tokens INTEGER,
+  rendered_prompt TEXT, extra_json TEXT NOT NULL, attempt INTEGER NOT NULL, created REAL NOT NULL,
+  PRIMARY KEY (request_key, sample_index));
+CREATE TABLE IF NOT EXISTS requested (
+  attempt INTEGER NOT NULL, request_key TEXT NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS answers (
+  request_key TEXT NOT NULL, sample_index INTEGER NOT NULL, extractor TEXT NOT NULL,
+  answer TEXT, PRIMARY KEY (request_key, sample_index, extractor));
+CREATE TABLE IF NOT EXISTS grades (
+  request_key TEXT NOT NULL, sample_index INTEGER NOT NULL, extractor TEXT NOT NULL,
+  grader TEXT NOT NULL, target TEXT NOT NULL, correct INTEGER, status TEXT NOT NULL,
+  PRIMARY KEY (request_key, sample_index, extractor, grader, target));
+"""
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---- meta and attempts
+    def set_meta(self, key: str, value: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value)))
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def begin_attempt(self, argv: Sequence[str]) -> int:
+        cur = self.db.execute("INSERT INTO attempts (started, argv) VALUES (?, ?)",
+                              (time.time(), json.dumps(list(argv))))
+        return int(cur.lastrowid)
+
+    def finish_attempt(self, attempt: int) -> None:
+        self.db.execute("UPDATE attempts SET finished = ? WHERE id = ?", (time.time(), attempt))
+
+    # ---- plan
+    def replace_plan(self, rows: Iterable[dict[str, Any]]) -> None:
+        """The plan is derived from the config; the latest run's plan replaces the previous one
+        (generations stay, so changing --limit or a setting reuses everything already made)."""
+        cols = ("cell", "example_id", "request_key", "pair", "side", "model", "benchmark",
+                "setting", "decoding", "target", "answer_type", "example_json", "request_json")
+        with self.transaction() as db:
+            db.execute("DELETE FROM plan")
+            db.executemany(
+                f"INSERT OR IGNORE INTO plan ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [tuple(r[c] for c in cols) for r in rows],
+            )
+
+    def plan_rows(self) -> list[sqlite3.Row]:
+        self.db.row_factory = sqlite3.Row
+        try:
+            return self.db.execute("SELECT * FROM plan ORDER BY rowid").fetchall()
+        finally:
+            self.db.row_factory = None
+
+    # ---- generations
+    def stored_samples(self, keys: Iterable[str] | None = None) -> set[tuple[str, int]]:
+        rows = self.db.execute("SELECT request_key, sample_index FROM generations").fetchall()
+        have = {(k, i) for k, i in rows}
+        if keys is None:
+            return have
+        wanted = set(keys)
+        return {(k, i) for k, i in have if k in wanted}
+
+    def log_requested(self, attempt: int, requests: Sequence[Request]) -> None:
+        now = time.time()
+        self.db.executemany("INSERT INTO requested VALUES (?, ?, ?)",
+                            [(attempt, r.key, now) for r in requests])
+
+    def requested_keys(self, attempt: int) -> list[str]:
+        rows = self.db.execute("SELECT request_key FROM requested WHERE attempt = ?", (attempt,))
+        return [r[0] for r in rows]
+
+    def save_generations(self, attempt: int, items: Sequence[tuple[Request, list[Generation]]]) -> None:
+        now = time.time()
+        rows = []
+        for req, gens in items:
+            for i, g in enumerate(gens):
+                extra = {"first_token_topk": [c.__dict__ for c in g.first_token_topk],
+                         "token_margins": [list(m) for m in g.token_margins]}
+                rows.append((req.key, i, req.model, g.text, g.finish_reason, g.prompt_tokens,
+                             g.completion_tokens, g.rendered_prompt, json.dumps(extra), attempt, now))
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO generations VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+    def generations(self) -> dict[tuple[str, int], Generation]:
+        out = {}
+        for (key, idx, text, finish, pt, ct, rendered, extra) in self.db.execute(
+            "SELECT request_key, sample_index, text, finish_reason, prompt_tokens, "
+            "completion_tokens, rendered_prompt, extra_json FROM generations"
+        ):
+            e = json.loads(extra)
+            out[(key, idx)] = Generation.from_dict({
+                "text": text, "finish_reason": finish, "prompt_tokens": pt or 0,
+                "completion_tokens": ct or 0, "rendered_prompt": rendered,
+                "first_token_topk": e.get("first_token_topk", []),
+                "token_margins": e.get("token_margins", []),
+            })
+        return out
+
+    # ---- answers and grades (derived; replaced wholesale on re-grade)
+    def save_answers(self, rows: Sequence[tuple[str, int, str, str | None]]) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO answers VALUES (?,?,?,?)", rows)
+
+    def answers(self) -> dict[tuple[str, int, str], str | None]:
+        return {(k, i, e): a for k, i, e, a in self.db.execute("SELECT * FROM answers")}
+
+    def save_grades(self, rows: Sequence[tuple[str, int, str, str, str, int | None, str]]) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO grades VALUES (?,?,?,?,?,?,?)", rows)
+
+    def grades(self) -> dict[tuple[str, int, str, str, str], tuple[int | None, str]]:
+        return {(k, i, e, g, t): (c, s) for k, i, e, g, t, c, s in
+                self.db.execute("SELECT * FROM grades")}

@@ -1,0 +1,133 @@
+"""Core value types shared by every stage. Small, frozen, JSON-friendly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def canonical_json(obj: Any) -> str:
+    """One spelling per value: sorted keys, no whitespace, UTF-8 kept."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Example:
+    """One benchmark item. `target` is always a string; `answer_type` says how to read it."""
+
+    benchmark: str
+    id: str
+    question: str
+    target: str
+    answer_type: str = "number"  # number | decimal | integer | latex | date | weeks_days | none
+    context: str | None = None  # e.g. a patient note
+    meta: dict[str, Any] = field(default_factory=dict)  # category, seed_id, perturbation, ...
+    solution: str | None = None  # worked solution, used when the item serves as an exemplar
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str  # system | user | assistant
+    content: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Either raw completion `text` or chat `messages` (rendered by the model's template)."""
+
+    text: str | None = None
+    messages: tuple[Message, ...] | None = None
+    stop: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.text is None) == (self.messages is None):
+            raise ValueError("a Prompt has exactly one of `text` or `messages`")
+
+    @property
+    def is_chat(self) -> bool:
+        return self.messages is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"stop": list(self.stop)}
+        if self.text is not None:
+            d["text"] = self.text
+        else:
+            d["messages"] = [{"role": m.role, "content": m.content} for m in self.messages or ()]
+        return d
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """Decoding budget for one request. temperature 0 means greedy."""
+
+    max_tokens: int = 256
+    temperature: float = 0.0
+    top_p: float = 1.0
+    top_k: int = 0
+    n: int = 1
+    seed: int | None = None
+    first_token_topk: int = 0  # >0: return the top-k log-probs of the first generated token
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Request:
+    """A model + prompt + params. Its `key` (sha256 of canonical JSON) is the cache key."""
+
+    model: str  # the model's fingerprint (ModelSpec.fingerprint)
+    prompt: Prompt
+    params: SamplingParams
+    # Strategy-specific branch id (e.g. CoT-decoding's forced first token); part of the key.
+    branch: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"model": self.model, "prompt": self.prompt.to_dict(), "params": self.params.to_dict()}
+        if self.branch is not None:
+            d["branch"] = self.branch
+        return d
+
+    @property
+    def key(self) -> str:
+        return sha256_hex(canonical_json(self.to_dict()))
+
+
+@dataclass(frozen=True)
+class TokenCandidate:
+    token: str
+    logprob: float
+    token_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One output for one request sample."""
+
+    text: str
+    finish_reason: str  # stop | length | error
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    rendered_prompt: str | None = None  # the exact text fed to the model, when known
+    first_token_topk: tuple[TokenCandidate, ...] = ()
+    # Per generated token: (top1_prob, top2_prob), used by CoT decoding's confidence.
+    token_margins: tuple[tuple[float, float], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Generation:
+        d = dict(d)
+        d["first_token_topk"] = tuple(TokenCandidate(**c) for c in d.get("first_token_topk", ()))
+        d["token_margins"] = tuple(tuple(m) for m in d.get("token_margins", ()))
+        return cls(**d)
