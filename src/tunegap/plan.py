@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tunegap.config import DecodingSpec, ModelSpec, RunConfig, SettingSpec
 from tunegap.data import get_benchmark
+from tunegap.data.base import Benchmark
 from tunegap.decoding import sampling_params
 from tunegap.errors import UserError
 from tunegap.prompts import build_prompt, pick_exemplars
@@ -59,21 +60,22 @@ def build_plan(config: RunConfig) -> list[PlanItem]:
         pool: list[Example] | None = None
         for setting in config.settings:
             shots: list[Example] = []
-            if setting.name.startswith("fewshot"):
+            if setting.name.startswith("fewshot") and bench.exemplars_for is None:
                 if pool is None:
                     if bench.load_exemplars is None:
                         raise UserError(f"benchmark '{bench_name}' has no exemplar pool for few-shot")
                     pool = bench.load_exemplars(config.data_dir)
                 shots = pick_exemplars(pool, setting.k, config.seed)
             for dec in config.decoding:
-                items.extend(_cell_items(config, bench_name, bench.prompt_family, examples,
-                                         setting, dec, shots))
+                items.extend(_cell_items(config, bench, examples, setting, dec, shots))
     return items
 
 
-def _cell_items(config: RunConfig, bench_name: str, family: str, examples: list[Example],
+def _cell_items(config: RunConfig, bench: Benchmark, examples: list[Example],
                 setting: SettingSpec, dec: DecodingSpec, shots: list[Example]) -> list[PlanItem]:
     params = sampling_params(dec)
+    bench_name, family = bench.name, bench.prompt_family
+    per_item = bench.exemplars_for is not None and setting.name != "zeroshot_cot"
     out = []
     for pair in config.pairs:
         for side in ("instruct", "base"):
@@ -82,8 +84,9 @@ def _cell_items(config: RunConfig, bench_name: str, family: str, examples: list[
             model: ModelSpec = getattr(pair, side)
             cell = Cell(pair.label, side, bench_name, setting.label, dec.label)
             for ex in examples:
+                item_shots = bench.exemplars_for(ex, config.data_dir) if per_item else shots
                 prompt = build_prompt(ex, setting, family=family, model_kind=model.kind,
-                                      exemplars=shots)
+                                      exemplars=item_shots)
                 req = Request(model=model.fingerprint(), prompt=prompt, params=params)
                 out.append(PlanItem(cell, model, ex, req))
     return out

@@ -42,7 +42,7 @@ def _generate_model(store: Store, attempt: int, model: ModelSpec, requests: Sequ
                     progress, console: Console) -> int:
     """Generate the missing samples of one model. Returns how many requests were sent."""
     stored = store.stored_samples(r.key for r in requests)
-    missing = [r for r in requests if any((r.key, i) not in stored for i in range(r.params.n))]
+    missing = [r for r in requests if any((r.key, i) not in stored for i in range(r.params.samples))]
     if not missing:
         return 0
     backend = load_backend(model)

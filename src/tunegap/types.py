@@ -76,6 +76,14 @@ class SamplingParams:
     n: int = 1
     seed: int | None = None
     first_token_topk: int = 0  # >0: return the top-k log-probs of the first generated token
+    # >0: CoT decoding (Wang & Zhou 2024): branch on the top-k first tokens, continue each
+    # greedily; the request then yields `cot_branches` generations, in first-token rank order.
+    cot_branches: int = 0
+
+    @property
+    def samples(self) -> int:
+        """How many generations (sample indices) this request yields."""
+        return self.cot_branches if self.cot_branches > 0 else self.n
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,8 +127,9 @@ class Generation:
     completion_tokens: int = 0
     rendered_prompt: str | None = None  # the exact text fed to the model, when known
     first_token_topk: tuple[TokenCandidate, ...] = ()
-    # Per generated token: (top1_prob, top2_prob), used by CoT decoding's confidence.
-    token_margins: tuple[tuple[float, float], ...] = ()
+    # Per generated token: (char offset of the token in `text`, top-1 prob, top-2 prob); CoT
+    # decoding's confidence is the mean top1 - top2 gap over the answer's tokens.
+    token_margins: tuple[tuple[int, float, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

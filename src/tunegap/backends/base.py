@@ -24,6 +24,7 @@ class Capabilities:
     sampling: bool = False  # temperature/top_p sampling with seeds
     n_per_request: bool = False  # n > 1 in one request
     batching: bool = False  # several sequences decoded together
+    cot_decoding: bool = False  # SamplingParams.cot_branches: top-k first tokens, greedy after
 
     def describe(self) -> dict[str, bool]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -46,10 +47,17 @@ class Backend(ABC):
                 raise UserError(f"backend '{self.name}' cannot return first-token log-probs")
             if req.params.temperature > 0 and not caps.sampling:
                 raise UserError(f"backend '{self.name}' cannot sample (temperature > 0)")
+            if req.params.cot_branches and not caps.cot_decoding:
+                raise UserError(f"backend '{self.name}' cannot do CoT decoding")
 
     @abstractmethod
     def generate(self, requests: Sequence[Request]) -> list[list[Generation]]:
-        """For each request, `params.n` generations in sample-index order."""
+        """For each request, `params.samples` generations in sample-index order.
+
+        Plain requests: `n` samples (sample i seeded with `seed + i` when a seed is given).
+        `cot_branches=k` requests: the k CoT-decoding branches, ranked by first-token log-prob,
+        each with `first_token_topk` (its forced token first) and `token_margins` filled in.
+        """
 
     def first_token_topk(self, prompt: Prompt, k: int) -> list[TokenCandidate]:
         raise UserError(f"backend '{self.name}' cannot return first-token log-probs")

@@ -1,21 +1,43 @@
-"""strict: only the format the prompt asked for, "The answer is N." (first occurrence)."""
+"""strict: only the answer format the prompt asked for.
+
+The format belongs to the benchmark's prompt family (`ANSWER_FORMAT` in prompts/<family>.py):
+`answer_is` reads "The answer is N." (first occurrence that closes the statement).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from tunegap.extract.numbers import NUMBER, clean_number
 from tunegap.types import Example
 
 # The number must close the statement ("The answer is 12 apples." counts; "The answer is
 # 41 + 37 = 78" does not: that is arithmetic, not the asked-for format).
-_STRICT = re.compile(
+_ANSWER_IS = re.compile(
     r"[Tt]he\s+(?:final\s+)?answer\s+is\s*:?\s*\**\s*\$?\s*(" + NUMBER + r")"
     r"(?=\**\s*(?:[A-Za-z%$]+\s*){0,3}(?:[.!]|$))",
     re.MULTILINE,
 )
 
 
-def extract(text: str, example: Example | None = None) -> str | None:
-    m = _STRICT.search(text)
+def answer_is(text: str) -> str | None:
+    m = _ANSWER_IS.search(text)
     return clean_number(m.group(1)) if m else None
+
+
+FORMATS: dict[str, Callable[[str], str | None]] = {"answer_is": answer_is}
+
+
+def answer_format(example: Example | None) -> str:
+    if example is None:
+        return "answer_is"
+    from tunegap.data import get_benchmark
+    from tunegap.prompts import FAMILIES
+
+    family = FAMILIES[get_benchmark(example.benchmark).prompt_family]
+    return getattr(family, "ANSWER_FORMAT", "answer_is")
+
+
+def extract(text: str, example: Example | None = None) -> str | None:
+    return FORMATS[answer_format(example)](text)

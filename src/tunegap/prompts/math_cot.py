@@ -16,6 +16,8 @@ INSTRUCTION = (
     'that reads "The answer is N." with N a number.'
 )
 COT_TRIGGER = "Let's think step by step."
+# What the `strict` extractor reads for this family (see extract/strict.py).
+ANSWER_FORMAT = "answer_is"
 # A base model continues the pattern; stop before it writes the next question.
 TEXT_STOPS = ("\nQuestion:", "\n\n\n")
 
