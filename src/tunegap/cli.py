@@ -40,6 +40,7 @@ BenchOpt = typer.Option(None, "--benchmarks", help="comma-separated benchmark na
 SettingsOpt = typer.Option(None, "--settings", help="comma-separated settings")
 DataOpt = typer.Option(None, "--data-dir", help="folder with benchmarks in release format")
 OutOpt = typer.Option(None, "--out", help="run directory (default runs/<name>)")
+MaxTokOpt = typer.Option(None, "--max-tokens", help="generation budget for every strategy")
 
 
 @app.command()
@@ -51,13 +52,15 @@ def run(
     settings: Optional[str] = SettingsOpt,
     data_dir: Optional[Path] = DataOpt,
     out_dir: Optional[Path] = OutOpt,
+    max_tokens: Optional[int] = MaxTokOpt,
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ) -> None:
     """Run (or resume) an evaluation: generate, extract, grade, report."""
     from tunegap.runner import run as run_eval
 
     cfg = resolve_config(config, preset, limit=limit, benchmarks=_csv(benchmarks),
-                         settings=_csv(settings), data_dir=data_dir, out=out_dir)
+                         settings=_csv(settings), data_dir=data_dir, out=out_dir,
+                         max_tokens=max_tokens)
     results = run_eval(cfg, argv=sys.argv, progress=progress, console=err)
     _print_results(results)
 

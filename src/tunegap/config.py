@@ -112,6 +112,8 @@ class RunConfig(_Strict):
     caveat: str | None = None  # printed in the README-style header of every report
     pairs: list[PairSpec]
     benchmarks: list[str]
+    # Run these too when a data_dir is given (the demo adds real GSM8K this way).
+    optional_benchmarks: list[str] = Field(default_factory=list)
     settings: list[SettingSpec]
     decoding: list[DecodingSpec] = Field(default_factory=lambda: [DecodingSpec()])
     extractors: list[str] = Field(default_factory=lambda: ["strict", "flexible"])
@@ -136,15 +138,25 @@ class RunConfig(_Strict):
         return v
 
     @property
+    def all_benchmarks(self) -> list[str]:
+        extra = self.optional_benchmarks if self.data_dir is not None else []
+        return list(dict.fromkeys([*self.benchmarks, *extra]))
+
+    @property
     def run_dir(self) -> Path:
         return Path(self.out) if self.out else Path("runs") / self.name
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
         """Apply CLI-style overrides (None means 'not given'); revalidates the result."""
         data = self.model_dump(mode="python")
+        max_tokens = overrides.pop("max_tokens", None)
         for key, value in overrides.items():
             if value is not None:
                 data[key] = value
+        if overrides.get("benchmarks") is not None:
+            data["optional_benchmarks"] = []  # an explicit list is the whole list
+        if max_tokens is not None:
+            data["decoding"] = [{**d, "max_tokens": max_tokens} for d in data["decoding"]]
         return _validate(data, source="command line")
 
 

@@ -39,7 +39,7 @@ class PlanItem:
 
 
 def _check_settings(config: RunConfig) -> None:
-    for name in config.benchmarks:
+    for name in config.all_benchmarks:
         bench = get_benchmark(name)
         for s in config.settings:
             if s.name not in bench.settings:
@@ -52,7 +52,7 @@ def _check_settings(config: RunConfig) -> None:
 def build_plan(config: RunConfig) -> list[PlanItem]:
     _check_settings(config)
     items: list[PlanItem] = []
-    for bench_name in config.benchmarks:
+    for bench_name in config.all_benchmarks:
         bench = get_benchmark(bench_name)
         examples = bench.load_test(config.data_dir)
         if config.limit is not None:
