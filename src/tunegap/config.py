@@ -87,15 +87,21 @@ class SettingSpec(_Strict):
 
 
 class DecodingSpec(_Strict):
-    """A decoding strategy; both sides of a pair get the same one unless `sides` says otherwise."""
+    """A decoding strategy; both sides of a pair get the same one unless `sides` says otherwise.
+
+    `group` compares two different strategies across sides as one column: the paper's protocol
+    gives base models cot_decoding(20) and instruct models sample(20, T=0.05), both in group
+    "paper". Without a group a strategy is compared with itself.
+    """
 
     strategy: Literal["greedy", "sample", "cot_decoding"] = "greedy"
-    n: int = 1
-    temperature: float = 0.0
-    top_p: float = 1.0
+    n: int = Field(1, ge=1)  # samples, or branches k for cot_decoding
+    temperature: float = Field(0.0, ge=0.0)
+    top_p: float = Field(1.0, gt=0.0, le=1.0)
     seed: int = 0
-    max_tokens: int = 512
+    max_tokens: int = Field(512, ge=1)
     sides: tuple[Literal["base", "instruct"], ...] = ("base", "instruct")
+    group: str | None = None
 
     @property
     def label(self) -> str:
@@ -104,6 +110,11 @@ class DecodingSpec(_Strict):
         if self.strategy == "sample":
             return f"sample(n={self.n},T={self.temperature:g})"
         return f"cot_decoding(k={self.n})"
+
+    @property
+    def column(self) -> str:
+        """The label cells are compared under."""
+        return self.group or self.label
 
 
 class RunConfig(_Strict):
@@ -135,6 +146,17 @@ class RunConfig(_Strict):
     def _positive_limit(cls, v: int | None) -> int | None:
         if v is not None and v < 1:
             raise ValueError("limit must be at least 1")
+        return v
+
+    @field_validator("decoding")
+    @classmethod
+    def _one_strategy_per_side_and_column(cls, v: list[DecodingSpec]) -> list[DecodingSpec]:
+        seen: set[tuple[str, str]] = set()
+        for d in v:
+            for side in d.sides:
+                if (d.column, side) in seen:
+                    raise ValueError(f"two decodings for {side} models under '{d.column}'")
+                seen.add((d.column, side))
         return v
 
     @property

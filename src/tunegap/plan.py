@@ -82,7 +82,7 @@ def _cell_items(config: RunConfig, bench: Benchmark, examples: list[Example],
             if side not in dec.sides:
                 continue
             model: ModelSpec = getattr(pair, side)
-            cell = Cell(pair.label, side, bench_name, setting.label, dec.label)
+            cell = Cell(pair.label, side, bench_name, setting.label, dec.column)
             for ex in examples:
                 item_shots = bench.exemplars_for(ex, config.data_dir) if per_item else shots
                 prompt = build_prompt(ex, setting, family=family, model_kind=model.kind,

@@ -12,7 +12,8 @@ from tunegap.backends.base import Backend, Capabilities
 from tunegap.config import ModelSpec
 from tunegap.types import Generation, Request
 
-Responder = Callable[[Request, int], str]
+# A responder returns the text, or (text, token_margins) to script CoT-decoding confidence.
+Responder = Callable[[Request, int], "str | tuple[str, tuple]"]
 
 # Tests register responders by model name: backend.model = "scripted:<name>".
 RESPONDERS: dict[str, Responder] = {}
@@ -25,7 +26,7 @@ def _echo_last_number(req: Request, sample_index: int) -> str:
 class ScriptedBackend(Backend):
     name: ClassVar[str] = "scripted"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        chat_template=True, sampling=True, n_per_request=True, batching=True
+        chat_template=True, sampling=True, n_per_request=True, batching=True, cot_decoding=True
     )
     requested: ClassVar[list[str]] = []  # keys, across instances, for assertions
 
@@ -38,11 +39,13 @@ class ScriptedBackend(Backend):
         for req in requests:
             ScriptedBackend.requested.append(req.key)
             gens = []
-            for i in range(req.params.n):
-                text = self.responder(req, i)
+            for i in range(req.params.samples):
+                reply = self.responder(req, i)
+                text, margins = reply if isinstance(reply, tuple) else (reply, ())
                 gens.append(Generation(text=text, finish_reason="stop",
                                        completion_tokens=len(text.split()),
-                                       rendered_prompt=self.render(req.prompt)))
+                                       rendered_prompt=self.render(req.prompt),
+                                       token_margins=tuple(margins)))
             out.append(gens)
         return out
 

@@ -1,4 +1,11 @@
-"""Decoding strategies → sampling parameters. Both sides of a pair get the same budget."""
+"""Decoding strategies → sampling parameters. Both sides of a pair get the same budget.
+
+- greedy: one sample at temperature 0.
+- sample(n, temperature, top_p, seed): n samples; sample i is seeded with seed + i, so the same
+  seed reproduces the same samples on the same backend, and (key, sample index) identifies each.
+- cot_decoding(k) (Wang & Zhou 2024): the top-k tokens at the first generated position, each
+  branch continued greedily; the backend prefills the prompt once for all k branches.
+"""
 
 from __future__ import annotations
 
@@ -15,4 +22,8 @@ def sampling_params(spec: DecodingSpec) -> SamplingParams:
             raise UserError("decoding 'sample' needs temperature > 0", field="decoding.temperature")
         return SamplingParams(max_tokens=spec.max_tokens, temperature=spec.temperature,
                               top_p=spec.top_p, n=spec.n, seed=spec.seed)
-    raise UserError(f"decoding strategy '{spec.strategy}' is not available yet")
+    if spec.strategy == "cot_decoding":
+        if spec.n < 2:
+            raise UserError("cot_decoding needs n (branches) >= 2", field="decoding.n")
+        return SamplingParams(max_tokens=spec.max_tokens, temperature=0.0, cot_branches=spec.n)
+    raise UserError(f"unknown decoding strategy '{spec.strategy}'")
