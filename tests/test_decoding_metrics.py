@@ -114,3 +114,23 @@ def test_paper_protocol_compares_two_strategies_in_one_column(tmp_path):
     assert (g.base, g.instruct, g.delta) == (100.0, 25.0, -75.0)
     with pytest.raises(Exception, match="two decodings"):
         config(tmp_path / "x", [dec[0], {**dec[0], "strategy": "greedy"}])
+
+
+def test_json_answer_for_one_side_and_by_side_extractor_column(tmp_path):
+    RESPONDERS["scripted:i"] = lambda req, i: f"The answer is {TARGET[_question(req)]}."
+    RESPONDERS["scripted:b"] = lambda req, i: f"so {TARGET[_question(req)]}"
+    cfg = config(tmp_path / "r", [{"strategy": "greedy"}],
+                 settings=[{"name": "zeroshot_cot", "json_answer": ["instruct"]}])
+    cfg = cfg.with_overrides(extractor_by_side={"base": "flexible", "instruct": "strict"})
+    res = run(cfg, progress=False)
+    g = res.gap(extractor="by-side", metric="accuracy")[0]
+    assert (g.instruct, g.base) == (100.0, 100.0)
+    assert res.gap(extractor="strict", metric="accuracy")[0].base == 0.0
+    import json as _json
+
+    rows = [_json.loads(x) for x in (tmp_path / "r" / "samples.jsonl").read_text().splitlines()]
+    inst = next(r for r in rows if r["side"] == "instruct")
+    assert inst["prompt"]["messages"][0]["role"] == "system"
+    assert "step_by_step_thinking" in inst["prompt"]["messages"][0]["content"]
+    base = next(r for r in rows if r["side"] == "base")
+    assert "step_by_step_thinking" not in base["prompt"]["text"]

@@ -77,10 +77,15 @@ class SettingSpec(_Strict):
     name: str
     k: int = 8  # few-shot exemplars
     chat: bool | None = None
+    # Sides asked to answer as a JSON object {"step_by_step_thinking", "answer"} (the paper asks
+    # this of instruct models only); the `json` extractor reads it.
+    json_answer: tuple[Literal["base", "instruct"], ...] = ()
 
     @property
     def label(self) -> str:
         suffix = "" if self.chat is None else ("+chat" if self.chat else "+text")
+        if self.json_answer:
+            suffix += "+json(" + ",".join(self.json_answer) + ")"
         if self.name.startswith("fewshot"):
             return f"{self.name}[k={self.k}]{suffix}"
         return f"{self.name}{suffix}"
@@ -128,6 +133,9 @@ class RunConfig(_Strict):
     settings: list[SettingSpec]
     decoding: list[DecodingSpec] = Field(default_factory=lambda: [DecodingSpec()])
     extractors: list[str] = Field(default_factory=lambda: ["strict", "flexible"])
+    # Score each side with its own extractor as one extra column, "by-side" (the paper reads
+    # instruct answers from JSON and base answers with an LLM extractor).
+    extractor_by_side: dict[Literal["base", "instruct"], str] | None = None
     graders: list[str] = Field(default_factory=lambda: ["numeric"])
     limit: int | None = None
     data_dir: Path | None = None

@@ -38,7 +38,8 @@ class Results:
     @classmethod
     def from_store(cls, store: Store, run_dir: Path) -> Results:
         config = store.get_meta("config")
-        cells = cell_scores(store, config["extractors"], config["graders"])
+        cells = cell_scores(store, config["extractors"], config["graders"],
+                            by_side=config.get("extractor_by_side"))
         return cls(run_dir=run_dir, config=config, cells=cells, gaps=gaps(cells),
                    caveat=config.get("caveat"), counts=store.get_meta("counts", {}))
 

@@ -96,7 +96,12 @@ def item_metrics(correct: Sequence[bool], answers: Sequence[str | None], *, rank
     return out
 
 
-def cell_scores(store: Store, extractors: Sequence[str], graders: Sequence[str]) -> list[CellScore]:
+BY_SIDE = "by-side"
+
+
+def cell_scores(store: Store, extractors: Sequence[str], graders: Sequence[str],
+                by_side: dict[str, str] | None = None) -> list[CellScore]:
+    """`by_side` adds an extractor column "by-side" that reads each side with its own extractor."""
     grades = store.grades()
     answers = store.answers()
     gens = store.generations()
@@ -112,14 +117,15 @@ def cell_scores(store: Store, extractors: Sequence[str], graders: Sequence[str])
             continue  # not generated (yet)
         base_key = (row["pair"], row["side"], row["model"], row["benchmark"], row["setting"],
                     row["decoding"])
-        for e in extractors:
-            ans = [answers.get((key, i, e)) for i in range(m)]
+        for e in [*extractors, *([BY_SIDE] if by_side else [])]:
+            src = by_side[row["side"]] if e == BY_SIDE and by_side else e
+            ans = [answers.get((key, i, src)) for i in range(m)]
             conf = None
             if ranked:
                 conf = [answer_confidence(gens[(key, i)].text, ans[i], gens[(key, i)].token_margins)
                         for i in range(m)]
             for g in graders:
-                got = [grades.get((key, i, e, g, target)) for i in range(m)]
+                got = [grades.get((key, i, src, g, target)) for i in range(m)]
                 if any(x is None for x in got) or all(x[1] == "n/a" for x in got):
                     continue  # not graded, or this grader does not apply to the item
                 ck = base_key + (e, g)

@@ -33,4 +33,6 @@ def build_prompt(
         raise UserError(f"unknown setting '{setting.name}' (known: {', '.join(SETTINGS)})")
     chat = setting.chat if setting.chat is not None else model_kind == "instruct"
     shots = exemplars if setting.name == "fewshot_cot" else ()
+    if model_kind in setting.json_answer:
+        return FAMILIES[family].render(example, shots, chat=chat, json_answer=True)
     return FAMILIES[family].render(example, shots, chat=chat)

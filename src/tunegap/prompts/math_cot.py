@@ -7,6 +7,7 @@ The answer format asked for ("The answer is N.") is what the `strict` extractor 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from tunegap.types import Example, Message, Prompt
@@ -22,17 +23,30 @@ ANSWER_FORMAT = "answer_is"
 TEXT_STOPS = ("\nQuestion:", "\n\n\n")
 
 
+JSON_INSTRUCTION = (
+    "Work the problem out, then reply with only a JSON object with two keys: "
+    '"step_by_step_thinking" (your reasoning, as a string) and "answer" (the final number).'
+)
+
+
 def _worked(ex: Example) -> str:
     solution = (ex.solution or "").strip()
     return f"{COT_TRIGGER} {solution}\nThe answer is {ex.target}."
 
 
-def _user_turn(ex: Example) -> str:
-    return f"{ex.question}\n\n{INSTRUCTION}"
+def _worked_json(ex: Example) -> str:
+    return json.dumps({"step_by_step_thinking": (ex.solution or "").strip(), "answer": ex.target})
 
 
-def render(example: Example, exemplars: Sequence[Example], *, chat: bool) -> Prompt:
+def _user_turn(ex: Example, instruction: str = INSTRUCTION) -> str:
+    return f"{ex.question}\n\n{instruction}"
+
+
+def render(example: Example, exemplars: Sequence[Example], *, chat: bool,
+           json_answer: bool = False) -> Prompt:
     """zero-shot when `exemplars` is empty, few-shot otherwise."""
+    if json_answer:
+        return _render_json(example, exemplars, chat=chat)
     if chat:
         messages: list[Message] = []
         for ex in exemplars:
@@ -45,4 +59,19 @@ def render(example: Example, exemplars: Sequence[Example], *, chat: bool) -> Pro
     for ex in exemplars:
         blocks.append(f"Question: {ex.question}\nAnswer: {_worked(ex)}\n")
     blocks.append(f"Question: {example.question}\nAnswer: {COT_TRIGGER}")
+    return Prompt(text="\n".join(blocks), stop=TEXT_STOPS)
+
+
+def _render_json(example: Example, exemplars: Sequence[Example], *, chat: bool) -> Prompt:
+    """The paper's instruct-side format: the instruction as a system turn, JSON replies."""
+    if chat:
+        messages = [Message("system", JSON_INSTRUCTION)]
+        for ex in exemplars:
+            messages += [Message("user", ex.question), Message("assistant", _worked_json(ex))]
+        messages.append(Message("user", f"{example.question} {COT_TRIGGER}"))
+        return Prompt(messages=tuple(messages))
+    blocks = [f"{JSON_INSTRUCTION}\n"]
+    for ex in exemplars:
+        blocks.append(f"Question: {ex.question}\nAnswer: {_worked_json(ex)}\n")
+    blocks.append(f"Question: {example.question} {COT_TRIGGER}\nAnswer:")
     return Prompt(text="\n".join(blocks), stop=TEXT_STOPS)
