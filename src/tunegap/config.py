@@ -107,6 +107,7 @@ class DecodingSpec(_Strict):
     max_tokens: int = Field(512, ge=1)
     sides: tuple[Literal["base", "instruct"], ...] = ("base", "instruct")
     group: str | None = None
+    limit: int | None = Field(None, ge=1)  # only the first N items of each benchmark
 
     @property
     def label(self) -> str:

@@ -39,14 +39,13 @@ class PlanItem:
 
 
 def _check_settings(config: RunConfig) -> None:
-    for name in config.all_benchmarks:
-        bench = get_benchmark(name)
-        for s in config.settings:
-            if s.name not in bench.settings:
-                raise UserError(
-                    f"benchmark '{name}' has no setting '{s.name}' (it has: {', '.join(bench.settings)})",
-                    field="settings",
-                )
+    """A setting runs on the benchmarks that define it; one that none defines is an error."""
+    benches = [get_benchmark(name) for name in config.all_benchmarks]
+    for s in config.settings:
+        if not any(s.name in b.settings for b in benches):
+            known = sorted({x for b in benches for x in b.settings})
+            raise UserError(f"no selected benchmark has a setting '{s.name}' "
+                            f"(they have: {', '.join(known)})", field="settings")
 
 
 def build_plan(config: RunConfig) -> list[PlanItem]:
@@ -59,6 +58,8 @@ def build_plan(config: RunConfig) -> list[PlanItem]:
             examples = examples[: config.limit]
         pool: list[Example] | None = None
         for setting in config.settings:
+            if setting.name not in bench.settings:
+                continue  # e.g. MedCalc's "direct" is not a GSM8K setting
             shots: list[Example] = []
             if setting.name.startswith("fewshot") and bench.exemplars_for is None:
                 if pool is None:
@@ -76,6 +77,8 @@ def _cell_items(config: RunConfig, bench: Benchmark, examples: list[Example],
     params = sampling_params(dec)
     bench_name, family = bench.name, bench.prompt_family
     per_item = bench.exemplars_for is not None and setting.name != "zeroshot_cot"
+    if dec.limit is not None:
+        examples = examples[: dec.limit]
     out = []
     for pair in config.pairs:
         for side in ("instruct", "base"):

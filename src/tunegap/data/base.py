@@ -19,6 +19,7 @@ class Benchmark:
     # Exemplar pool for few-shot settings (a train split, or generated items).
     load_exemplars: Callable[[Path | None], list[Example]] | None = None
     needs_data_dir: bool = True
+    expected_size: int | None = None  # official test size, for planning without the data
     # Per-item exemplars (e.g. MedCalc's one-shot exemplar of the item's calculator). When set,
     # it replaces the shared draw from `load_exemplars` for few/one-shot settings.
     exemplars_for: Callable[[Example, Path | None], list[Example]] | None = None

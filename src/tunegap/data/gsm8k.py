@@ -66,4 +66,5 @@ BENCHMARK = Benchmark(
     prompt_family="math_cot",
     load_test=load_test,
     load_exemplars=load_exemplars,
+    expected_size=1319,
 )

@@ -46,4 +46,5 @@ BENCHMARK = Benchmark(
     load_test=load_test,
     load_exemplars=load_exemplars,
     needs_data_dir=False,
+    expected_size=TEST_SIZE,
 )
