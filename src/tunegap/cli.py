@@ -83,20 +83,45 @@ def plan(
     benchmarks: Optional[str] = BenchOpt,
     settings: Optional[str] = SettingsOpt,
     data_dir: Optional[Path] = DataOpt,
+    against: Optional[str] = typer.Option(None, "--against",
+                                          help="a preset to compare with: show what this adds"),
 ) -> None:
-    """Print the grid and the number of generations, without loading a model."""
-    from tunegap.plan import build_plan, unique_requests
+    """Print the grid, generation counts and token estimates, without loading a model."""
+    from tunegap.plan_summary import grid
 
     cfg = resolve_config(config, preset, limit=limit, benchmarks=_csv(benchmarks),
                          settings=_csv(settings), data_dir=data_dir)
-    items = build_plan(cfg)
-    cells: dict[str, int] = {}
-    for it in items:
-        cells[it.cell.id] = cells.get(it.cell.id, 0) + it.request.params.n
-    for cell, n in cells.items():
-        out.print(f"{cell:<90} {n:>7} generations")
-    uniq = sum(len(v) for v in unique_requests(items).values())
-    out.print(f"{len(cells)} cells, {len(items)} items, {uniq} unique requests")
+    rows = grid(cfg)
+    if against:
+        other = {r.key for r in grid(load_preset(against).with_overrides(
+            limit=limit, data_dir=data_dir))}
+        rows = [r for r in rows if r.key not in other]
+        out.print(f"Cells in '{cfg.name}' that '{against}' does not have:")
+    _print_grid(rows)
+
+
+def _print_grid(rows) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for col in ("pair", "side", "benchmark", "setting", "decoding", "items", "generations",
+                "prompt tok (est)", "gen tok budget"):
+        table.add_column(col, justify="right" if col[0] in "igp" and col != "pair" else "left")
+    for r in rows:
+        table.add_row(*(escape(x) for x in (r.pair, r.side, r.benchmark, r.setting, r.decoding)),
+                      f"{r.items:,}",
+                      f"{r.generations:,}",
+                      "n/a" if r.prompt_tokens is None else f"{r.prompt_tokens:,}",
+                      f"{r.max_new_tokens:,}")
+    out.print(table)
+    gens = sum(r.generations for r in rows)
+    budget = sum(r.max_new_tokens for r in rows)
+    known = [r.prompt_tokens for r in rows if r.prompt_tokens is not None]
+    out.print(f"{len(rows)} cells · {gens:,} generations · generated tokens at most {budget:,} "
+              f"(the max_tokens budget; most outputs stop far earlier)"
+              + (f" · prompt tokens ≈ {sum(known):,}" if known else
+                 " · prompt tokens: pass --data-dir to estimate"))
 
 
 def _print_results(results) -> None:

@@ -1,0 +1,91 @@
+"""The grid a config expands to, with generation counts and token estimates (`tunegap plan`).
+
+Loads data when it can (to count items and measure prompts); a benchmark whose data is not at
+hand is counted by its official size, so `tunegap plan --preset paper` works anywhere. No model
+is ever loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tunegap.config import RunConfig
+from tunegap.data import get_benchmark
+from tunegap.plan import build_plan
+
+CHARS_PER_TOKEN = 4.0  # rough for English/LaTeX with BPE tokenizers; an estimate, not a count
+
+
+@dataclass
+class GridRow:
+    pair: str
+    side: str
+    model: str
+    benchmark: str
+    setting: str
+    decoding: str
+    items: int
+    generations: int
+    prompt_tokens: int | None  # estimated; None when the data was not loaded
+    max_new_tokens: int  # the budget: generations x max_tokens
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.pair, self.side, self.benchmark, self.setting, self.decoding)
+
+
+def _prompt_chars(prompt) -> int:
+    if prompt.text is not None:
+        return len(prompt.text)
+    return sum(len(m.content) + 16 for m in prompt.messages)  # + template tokens per turn
+
+
+def _loaded_rows(config: RunConfig) -> list[GridRow]:
+    rows: dict[str, GridRow] = {}
+    for it in build_plan(config):
+        p = it.request.params
+        row = rows.get(it.cell.id)
+        if row is None:
+            row = rows[it.cell.id] = GridRow(it.cell.pair, it.cell.side, it.model.name,
+                                             it.cell.benchmark, it.cell.setting, it.cell.decoding,
+                                             0, 0, 0, 0)
+        row.items += 1
+        row.generations += p.samples
+        # CoT branches share one prefill; samples re-read the prompt unless the engine caches it.
+        row.prompt_tokens = (row.prompt_tokens or 0) + round(_prompt_chars(it.request.prompt) / CHARS_PER_TOKEN)
+        row.max_new_tokens += p.samples * p.max_tokens
+    return list(rows.values())
+
+
+def _counted_rows(config: RunConfig, bench_name: str) -> list[GridRow]:
+    bench = get_benchmark(bench_name)
+    size = bench.expected_size or 0
+    if config.limit is not None:
+        size = min(size, config.limit)
+    rows = []
+    for setting in config.settings:
+        if setting.name not in bench.settings:
+            continue
+        for dec in config.decoding:
+            items = min(size, dec.limit) if dec.limit else size
+            samples = dec.n if dec.strategy != "greedy" else 1
+            for pair in config.pairs:
+                for side in ("instruct", "base"):
+                    if side in dec.sides:
+                        model = getattr(pair, side)
+                        rows.append(GridRow(pair.label, side, model.name, bench_name,
+                                            setting.label, dec.column, items, items * samples,
+                                            None, items * samples * dec.max_tokens))
+    return rows
+
+
+def grid(config: RunConfig) -> list[GridRow]:
+    rows: list[GridRow] = []
+    for name in config.all_benchmarks:
+        bench = get_benchmark(name)
+        sub = config.with_overrides(benchmarks=[name])
+        if bench.needs_data_dir and config.data_dir is None:
+            rows.extend(_counted_rows(sub, name))
+        else:
+            rows.extend(_loaded_rows(sub))
+    return rows
