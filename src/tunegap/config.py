@@ -138,6 +138,8 @@ class RunConfig(_Strict):
     # instruct answers from JSON and base answers with an LLM extractor).
     extractor_by_side: dict[Literal["base", "instruct"], str] | None = None
     graders: list[str] = Field(default_factory=lambda: ["numeric"])
+    # The auxiliary model of the `llm` extractor (any backend); not shown the question.
+    llm_extractor: ModelSpec | None = None
     limit: int | None = None
     data_dir: Path | None = None
     out: Path | None = None
