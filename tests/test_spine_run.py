@@ -107,3 +107,21 @@ def test_store_is_wal_and_plan_matches_items(tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("SELECT COUNT(*) FROM plan").fetchone()[0] == 2 * 2 * 3
     assert db.execute("SELECT COUNT(*) FROM generations").fetchone()[0] == 2 * 2 * 3
+
+
+def test_python_api_mirrors_the_cli(tmp_path):
+    import yaml
+
+    import tunegap
+
+    RESPONDERS["scripted:i"] = lambda req, i: "The answer is 3."
+    RESPONDERS["scripted:b"] = lambda req, i: "The answer is 4."
+    cfg = scripted_config(tmp_path / "api", limit=2)
+    res = tunegap.run(cfg, progress=False)
+    assert {g.setting for g in res.gaps} == {"zeroshot_cot", "fewshot_cot[k=3]"}
+    path = tmp_path / "cfg.yaml"
+    path.write_text(yaml.safe_dump(cfg.model_dump(mode="json")))
+    again = tunegap.run(path, progress=False)  # same store: resumes, same numbers
+    assert [g.to_dict() for g in again.gaps] == [g.to_dict() for g in res.gaps]
+    rebuilt = tunegap.report(tmp_path / "api")
+    assert rebuilt.table_markdown() == res.table_markdown()
