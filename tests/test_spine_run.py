@@ -123,5 +123,5 @@ def test_python_api_mirrors_the_cli(tmp_path):
     path.write_text(yaml.safe_dump(cfg.model_dump(mode="json")))
     again = tunegap.run(path, progress=False)  # same store: resumes, same numbers
     assert [g.to_dict() for g in again.gaps] == [g.to_dict() for g in res.gaps]
-    rebuilt = tunegap.report(tmp_path / "api")
+    rebuilt = tunegap.rebuild_report(tmp_path / "api")
     assert rebuilt.table_markdown() == res.table_markdown()

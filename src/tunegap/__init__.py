@@ -26,11 +26,12 @@ def run(config: RunConfig | str | Path, *, progress: bool = True):
     return _run(config, argv=["tunegap.run"], progress=progress)
 
 
-def report(run_dir: str | Path):
-    """Rebuild a stored run's report files; returns its Results."""
+def rebuild_report(run_dir: str | Path):
+    """`tunegap report RUN`: rebuild a stored run's report files; returns its Results.
+    (Not named `report`: that is the tunegap.report package.)"""
     from tunegap.runner import report as _report
 
     return _report(Path(run_dir))
 
 
-__all__ = ["RunConfig", "UserError", "load_config_file", "load_preset", "report", "run"]
+__all__ = ["RunConfig", "UserError", "load_config_file", "load_preset", "rebuild_report", "run"]
