@@ -1,19 +1,29 @@
-"""Graders: (answer, target) → Grade. Each runs under a per-item time limit (see runner)."""
+"""Graders: (answer, target, example) → Grade. Run them through grade/limits.py (GraderPool) to
+get the per-item time limit; the functions here are the plain, single-item graders.
+
+Each grader module declares ANSWER_TYPES (and may define `applies(example)`): an item outside
+them is "n/a" for that grader, recorded as not applicable rather than as wrong.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 
 from tunegap.errors import UserError
-from tunegap.grade import numeric
-from tunegap.grade.base import MISSING, Grade
+from tunegap.grade import math_standard, mathverify, medcalc, numeric
+from tunegap.grade.base import MISSING, NOT_APPLICABLE, TIMEOUT, Grade
 from tunegap.types import Example
 
 Grader = Callable[[str | None, str, Example], Grade]
 
-GRADERS: dict[str, Grader] = {
-    "numeric": numeric.grade,
+MODULES: dict[str, ModuleType] = {
+    "numeric": numeric,
+    "math-standard": math_standard,
+    "math-verify": mathverify,
+    "medcalc": medcalc,
 }
+GRADERS: dict[str, Grader] = {name: mod.grade for name, mod in MODULES.items()}
 
 
 def get_grader(name: str) -> Grader:
@@ -22,4 +32,20 @@ def get_grader(name: str) -> Grader:
     return GRADERS[name]
 
 
-__all__ = ["GRADERS", "Grade", "MISSING", "get_grader"]
+def applies(name: str, example: Example) -> bool:
+    mod = MODULES[name]
+    check = getattr(mod, "applies", None)
+    if check is not None:
+        return bool(check(example))
+    return example.answer_type in mod.ANSWER_TYPES
+
+
+def grade_now(name: str, answer: str | None, target: str, example: Example) -> Grade:
+    """One grade in this thread, no time limit (the worker processes call this)."""
+    if not applies(name, example):
+        return NOT_APPLICABLE
+    return get_grader(name)(answer, target, example)
+
+
+__all__ = ["GRADERS", "MISSING", "NOT_APPLICABLE", "TIMEOUT", "Grade", "applies", "get_grader",
+           "grade_now"]

@@ -1,4 +1,4 @@
-"""What a grader returns."""
+"""What a grader returns, and the statuses every grader shares."""
 
 from __future__ import annotations
 
@@ -7,8 +7,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Grade:
-    correct: bool | None  # None when the answer could not be judged (missing, timeout)
-    status: str = "ok"  # ok | missing | unparsable | timeout | error
+    # None when the answer could not be judged (missing, timeout, not applicable)
+    correct: bool | None
+    status: str = "ok"  # ok | missing | unparsable | timeout | error | n/a
 
 
 MISSING = Grade(None, "missing")
+# The grader does not apply to this item's answer type (e.g. numeric on a LaTeX answer): not
+# wrong, just not a judgement; analysis leaves these out of the grader's accuracy.
+NOT_APPLICABLE = Grade(None, "n/a")
+TIMEOUT = Grade(None, "timeout")

@@ -13,6 +13,8 @@ from fractions import Fraction
 from tunegap.grade.base import MISSING, Grade
 from tunegap.types import Example
 
+ANSWER_TYPES = frozenset({"number", "integer", "decimal"})
+
 _STRIP = re.compile(r"[\s$€£%]|\\\$|\\%|(?<=\d),(?=\d{3}\b)")
 
 

@@ -1,0 +1,176 @@
+"""The per-item time limit: graders run in worker processes that can be killed.
+
+A thread cannot be killed and signal.alarm only works on the main thread, so a CPU-bound sympy
+call that never returns (math-verify on 10^{10^{10^{10}}}) is contained by a process: the parent
+sends a worker a chunk of items and waits for each result with a deadline; when an item runs
+past the limit the worker is killed, the item is recorded as a timeout, and a fresh worker takes
+the rest of the chunk. Nothing here uses signals, so a pool works from any thread.
+
+Workers are plain subprocesses (`python -m tunegap.grade.worker`, JSON lines over pipes), not
+multiprocessing: that never re-imports the caller's __main__, so scripts need no main guard. A
+worker says "ready" once its imports are done, so start-up time is never charged to an item.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from tunegap.grade.base import TIMEOUT, Grade
+from tunegap.types import Example
+
+DEFAULT_LIMIT_S = 5.0
+START_LIMIT_S = 120.0  # imports (sympy, math-verify) on a busy machine
+
+
+@dataclass(frozen=True)
+class Job:
+    grader: str  # a registered grader name, or "module:function" (tests, plug-ins)
+    answer: str | None
+    target: str
+    example: Example
+
+
+class WorkerDied(RuntimeError):
+    pass
+
+
+class _Worker:
+    def __init__(self, warm: Sequence[str] = ()) -> None:
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self.proc = subprocess.Popen([sys.executable, "-m", "tunegap.grade.worker", *warm],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        self._buf = b""
+        self._sel = selectors.DefaultSelector()
+        self._sel.register(self.proc.stdout, selectors.EVENT_READ)
+        if self.readline(START_LIMIT_S) != "ready":
+            self.kill()
+            raise WorkerDied("grader worker did not start")
+
+    def send(self, obj: Any) -> None:
+        self.proc.stdin.write((json.dumps(obj) + "\n").encode())
+        self.proc.stdin.flush()
+
+    def readline(self, timeout: float) -> str | None:
+        """One line, or None when `timeout` seconds pass first; WorkerDied on EOF."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._sel.select(left):
+                return None
+            data = os.read(self.proc.stdout.fileno(), 1 << 16)
+            if not data:
+                raise WorkerDied("grader worker exited")
+            self._buf += data
+        line, self._buf = self._buf.split(b"\n", 1)
+        return line.decode()
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(5)
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        self._sel.close()
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+    def stop(self) -> None:
+        try:
+            self.proc.stdin.close()  # EOF: the worker's loop ends
+            self.proc.wait(2)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait(5)
+        self._close_pipes()
+
+
+class GraderPool:
+    """`grade_many(jobs)` → one Grade per job, each under `limit_s` seconds of wall time."""
+
+    def __init__(self, workers: int | None = None, limit_s: float = DEFAULT_LIMIT_S,
+                 chunk: int = 64, warm: Sequence[str] = ()) -> None:
+        self.warm = tuple(w for w in warm if w == "math-verify")  # the only slow starter
+        self.size = workers or max(1, min(2, os.cpu_count() or 1))
+        self.limit_s = limit_s
+        self.chunk = chunk
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+        self.timeouts = 0
+
+    def _get(self) -> _Worker:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return _Worker(self.warm)
+
+    def _put(self, w: _Worker) -> None:
+        with self._lock:
+            self._idle.append(w)
+
+    def _run_chunk(self, jobs: Sequence[Job]) -> list[Grade]:
+        payload = [[j.grader, j.answer, j.target, j.example.to_dict()] for j in jobs]
+        out: list[Grade] = []
+        worker = self._get()
+        while len(out) < len(payload):
+            worker.send(payload[len(out):])
+            while len(out) < len(payload):
+                try:
+                    line = worker.readline(self.limit_s)
+                except WorkerDied:  # e.g. out of memory: this item is an error
+                    out.append(Grade(None, "error"))
+                    worker.kill()
+                    worker = _Worker(self.warm)
+                    break
+                if line is None:
+                    out.append(TIMEOUT)
+                    with self._lock:
+                        self.timeouts += 1
+                    worker.kill()  # the stuck item dies with it; a fresh worker goes on
+                    worker = _Worker(self.warm)
+                    break
+                correct, status = json.loads(line)
+                out.append(Grade(correct, status))
+        self._put(worker)
+        return out
+
+    def grade_many(self, jobs: Sequence[Job]) -> list[Grade]:
+        chunks = [jobs[i : i + self.chunk] for i in range(0, len(jobs), self.chunk)]
+        if not chunks:
+            return []
+        with ThreadPoolExecutor(max_workers=min(self.size, len(chunks))) as ex:
+            results = list(ex.map(self._run_chunk, chunks))
+        return [g for part in results for g in part]
+
+    def grade(self, grader: str, answer: str | None, target: str, example: Example) -> Grade:
+        return self.grade_many([Job(grader, answer, target, example)])[0]
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for w in idle:
+            w.stop()
+
+    def __enter__(self) -> GraderPool:  # noqa: PYI034
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def timed(fn, *args: Any) -> tuple[Any, float]:
+    """(result, seconds): for measuring that the limit holds."""
+    t0 = time.perf_counter()
+    return fn(*args), time.perf_counter() - t0

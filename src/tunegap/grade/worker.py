@@ -1,0 +1,56 @@
+"""A grader worker process (started by grade/limits.py): JSON lines in, JSON lines out.
+
+In: a list of [grader, answer, target, example dict] per line. Out: [correct, status] per item.
+The parent owns the time limit; this process only grades, and is killed when an item runs long.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import import_module
+
+MEMORY_LIMIT = 4 << 30  # a worker building a giant number fails instead of swapping the host
+
+
+def _resolve(name: str):
+    if ":" in name:
+        module, func = name.split(":", 1)
+        return getattr(import_module(module), func)
+    from tunegap.grade import grade_now
+
+    return lambda a, t, e: grade_now(name, a, t, e)
+
+
+def main() -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    except (ImportError, ValueError, OSError):
+        pass
+    from tunegap.grade import grade_now
+    from tunegap.types import Example
+
+    for name in sys.argv[1:]:  # warm up (imports, parser tables): not charged to an item
+        try:
+            grade_now(name, "1", "1", Example("warmup", "0", "", "1", "latex"))
+        except Exception:  # noqa: BLE001, S110  (a broken warm-up shows on the first real item)
+            pass
+
+    out = sys.stdout
+    out.write("ready\n")
+    out.flush()
+    for line in sys.stdin:
+        for grader, answer, target, ex in json.loads(line):
+            try:
+                g = _resolve(grader)(answer, target, Example(**ex))
+                result = [g.correct, g.status]
+            except Exception:  # noqa: BLE001  (MemoryError included: a bad item is an error, not a crash)
+                result = [None, "error"]
+            out.write(json.dumps(result) + "\n")
+            out.flush()
+
+
+if __name__ == "__main__":
+    main()
