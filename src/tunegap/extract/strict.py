@@ -1,7 +1,8 @@
 """strict: only the answer format the prompt asked for.
 
 The format belongs to the benchmark's prompt family (`ANSWER_FORMAT` in prompts/<family>.py):
-`answer_is` reads "The answer is N." (first occurrence that closes the statement).
+`answer_is` reads "The answer is N." (first occurrence that closes the statement); `boxed` reads
+the last `\\boxed{...}`; `json` reads the `answer` field of the JSON object the prompt asked for.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from tunegap.extract import boxed, jsonfield
 from tunegap.extract.numbers import NUMBER, clean_number
 from tunegap.types import Example
 
@@ -26,7 +28,11 @@ def answer_is(text: str) -> str | None:
     return clean_number(m.group(1)) if m else None
 
 
-FORMATS: dict[str, Callable[[str], str | None]] = {"answer_is": answer_is}
+FORMATS: dict[str, Callable[[str], str | None]] = {
+    "answer_is": answer_is,
+    "boxed": lambda text: boxed.extract(text),
+    "json": jsonfield.answer_field,
+}
 
 
 def answer_format(example: Example | None) -> str:

