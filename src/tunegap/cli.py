@@ -132,6 +132,11 @@ def _print_results(results) -> None:
               f"{results.run_dir / 'samples.jsonl'}")
 
 
+from tunegap.cli_grade import grade as _grade_command
+
+app.command(name="grade")(_grade_command)
+
+
 def main() -> None:
     try:
         app(standalone_mode=False)

@@ -1,49 +1,127 @@
-"""extract → grade over a store's generations. Pure and re-runnable: never touches a model."""
+"""extract → grade over a store's generations. Pure and re-runnable: never touches an evaluated
+model (the `llm` extractor's auxiliary model is loaded only for texts it has not read yet).
+
+Every grade runs in a killable worker process under a per-item time limit (grade/limits.py).
+Items a grader does not apply to are stored as "n/a", missing answers as "missing"; neither is
+sent to a worker. Identical (grader, answer, target, item) questions are graded once.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
-from tunegap.extract import get_extractor
-from tunegap.grade import get_grader
+from tunegap.config import ModelSpec
+from tunegap.errors import UserError
+from tunegap.extract import BATCH_EXTRACTORS, check_extractor, get_extractor
+from tunegap.extract import llm as llm_extract
+from tunegap.grade import GRADERS, MISSING, NOT_APPLICABLE, Grade, applies
+from tunegap.grade.limits import DEFAULT_LIMIT_S, GraderPool, Job
 from tunegap.store import Store
 from tunegap.types import Example
 
 
-def score_store(store: Store, extractors: Sequence[str], graders: Sequence[str]) -> int:
-    """(Re-)extract and (re-)grade every stored generation of the current plan.
-
-    Returns the number of (sample, extractor, grader) grades written.
-    """
-    ext_fns = {name: get_extractor(name) for name in extractors}
-    grade_fns = {name: get_grader(name) for name in graders}
+def _units(store: Store) -> list[tuple[str, int, str, Example, str]]:
+    """(request key, sample index, target, example, text) for every stored sample of the plan;
+    an item planned in several cells is one unit."""
     gens = store.generations()
     examples: dict[str, Example] = {}
-    answer_rows: dict[tuple[str, int, str], str | None] = {}
-    grade_rows = []
-    done: set[tuple[str, int, str]] = set()  # (key, sample, target): one item is graded once
+    units, seen = [], set()
     for row in store.plan_rows():
         key, target = row["request_key"], row["target"]
         ex = examples.get(row["example_json"])
         if ex is None:
-            ex = Example(**json.loads(row["example_json"]))
-            examples[row["example_json"]] = ex
+            ex = examples[row["example_json"]] = Example(**json.loads(row["example_json"]))
         idx = 0
         while (key, idx) in gens:
-            if (key, idx, target) not in done:
-                done.add((key, idx, target))
-                text = gens[(key, idx)].text
-                for ename, efn in ext_fns.items():
-                    answer = answer_rows.get((key, idx, ename), ...)
-                    if answer is ...:
-                        answer = efn(text, ex)
-                        answer_rows[(key, idx, ename)] = answer
-                    for gname, gfn in grade_fns.items():
-                        g = gfn(answer, target, ex)
-                        correct = None if g.correct is None else int(g.correct)
-                        grade_rows.append((key, idx, ename, gname, target, correct, g.status))
+            if (key, idx, target) not in seen:
+                seen.add((key, idx, target))
+                units.append((key, idx, target, ex, gens[(key, idx)].text))
             idx += 1
-    store.save_answers([(k, i, e, a) for (k, i, e), a in answer_rows.items()])
+    return units
+
+
+def _llm_spec(store: Store, given: ModelSpec | None) -> ModelSpec:
+    if given is not None:
+        return given
+    raw = (store.get_meta("config") or {}).get("llm_extractor")
+    if not raw:
+        raise UserError("extractor 'llm' needs an auxiliary model: set `llm_extractor` in the "
+                        "run config (a model spec) or pass --llm-model to `tunegap grade`")
+    return ModelSpec.model_validate(raw)
+
+
+def extract_answers(store: Store, units: Sequence[tuple[str, int, str, Example, str]],
+                    extractors: Sequence[str],
+                    llm_extractor: ModelSpec | None = None) -> dict[tuple[str, int, str], Any]:
+    answers: dict[tuple[str, int, str], str | None] = {}
+    for name in extractors:
+        if name in BATCH_EXTRACTORS:
+            ext = llm_extract.LLMExtractor(_llm_spec(store, llm_extractor))
+            try:
+                found = llm_extract.extract_all(store.db, ext, [u[4] for u in units])
+            finally:
+                ext.close()
+            for key, idx, _t, _ex, text in units:
+                answers[(key, idx, name)] = found[text]
+            continue
+        fn = get_extractor(name)
+        for key, idx, _t, ex, text in units:
+            answers[(key, idx, name)] = fn(text, ex)
+    return answers
+
+
+def score_store(store: Store, extractors: Sequence[str], graders: Sequence[str], *,
+                llm_extractor: ModelSpec | None = None, limit_s: float = DEFAULT_LIMIT_S,
+                pool: GraderPool | None = None) -> int:
+    """(Re-)extract and (re-)grade every stored generation of the current plan.
+
+    Returns the number of (sample, extractor, grader) grades written.
+    """
+    by_side = (store.get_meta("config") or {}).get("extractor_by_side") or {}
+    extractors = list(dict.fromkeys([*extractors, *by_side.values()]))  # the by-side column's too
+    for name in extractors:
+        check_extractor(name)
+    for name in graders:
+        if name not in GRADERS:
+            raise UserError(f"unknown grader '{name}' (known: {', '.join(sorted(GRADERS))})")
+    units = _units(store)
+    answers = extract_answers(store, units, extractors, llm_extractor)
+
+    cells: list[tuple[tuple[str, int, str, str, str], Grade | int]] = []
+    jobs: list[Job] = []
+    job_index: dict[tuple[str, str | None, str, str], int] = {}
+    for key, idx, target, ex, _text in units:
+        ex_id = f"{ex.benchmark}/{ex.id}/{ex.answer_type}"
+        for ename in extractors:
+            answer = answers[(key, idx, ename)]
+            for gname in graders:
+                row_key = (key, idx, ename, gname, target)
+                if not applies(gname, ex):
+                    cells.append((row_key, NOT_APPLICABLE))
+                elif answer is None:
+                    cells.append((row_key, MISSING))
+                else:
+                    q = (gname, answer, target, ex_id)
+                    if q not in job_index:
+                        job_index[q] = len(jobs)
+                        jobs.append(Job(gname, answer, target, ex))
+                    cells.append((row_key, job_index[q]))
+    own_pool = pool is None
+    if own_pool:
+        pool = GraderPool(limit_s=limit_s, warm=tuple(graders))
+    try:
+        graded = pool.grade_many(jobs) if jobs else []
+    finally:
+        if own_pool:
+            pool.close()
+    grade_rows = []
+    for (key, idx, ename, gname, target), g in cells:
+        if isinstance(g, int):
+            g = graded[g]
+        correct = None if g.correct is None else int(g.correct)
+        grade_rows.append((key, idx, ename, gname, target, correct, g.status))
+    store.save_answers([(k, i, e, a) for (k, i, e), a in answers.items()])
     store.save_grades(grade_rows)
     return len(grade_rows)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from tunegap.report.files import write_atomic, write_lines_atomic
+from tunegap.report.sensitivity import sensitivity_markdown
 from tunegap.results import Results
 from tunegap.store import Store
 
@@ -51,5 +52,6 @@ def write_report(store: Store, run_dir: Path) -> Results:
     if results.caveat:
         header += f"> **Caveat.** {results.caveat}\n\n"
     header += "Accuracy in %, Δ = instruct − base (negative: the base model is better).\n\n"
-    write_atomic(run_dir / "tables.md", header + results.table_markdown())
+    write_atomic(run_dir / "tables.md",
+                 header + results.table_markdown() + sensitivity_markdown(store))
     return results

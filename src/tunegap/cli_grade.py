@@ -1,0 +1,80 @@
+"""`tunegap grade RUN`: re-extract and re-grade a stored run, then rebuild its report.
+
+No evaluated model is loaded; generations are read, never written. New extractors/graders are
+added to the run's recorded config (so the report shows their columns); the configured ones stay.
+The `llm` extractor loads its auxiliary model only for texts it has not read before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tunegap.config import BackendSpec, ModelSpec
+from tunegap.errors import UserError
+
+
+def _csv(value: str | None) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+
+def regrade(run_dir: Path, extractors: list[str] | None = None, graders: list[str] | None = None,
+            *, llm_model: str | None = None, time_limit: float | None = None):
+    """Python twin of the command; returns the rebuilt Results."""
+    from tunegap.extract import check_extractor
+    from tunegap.grade import GRADERS
+    from tunegap.grade.limits import DEFAULT_LIMIT_S
+    from tunegap.report import write_report
+    from tunegap.runner import STORE_NAME, open_store
+    from tunegap.scoring import score_store
+
+    if not (Path(run_dir) / STORE_NAME).is_file():
+        raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run_dir))
+    for e in extractors or []:
+        check_extractor(e)
+    for g in graders or []:
+        if g not in GRADERS:
+            raise UserError(f"unknown grader '{g}' (known: {', '.join(sorted(GRADERS))})")
+    store = open_store(Path(run_dir))
+    try:
+        config = dict(store.get_meta("config") or {})
+        config["extractors"] = list(dict.fromkeys([*config.get("extractors", []),
+                                                   *(extractors or [])]))
+        config["graders"] = list(dict.fromkeys([*config.get("graders", []), *(graders or [])]))
+        spec = None
+        if llm_model:
+            spec = ModelSpec(name="llm-extractor", kind="instruct",
+                             backend=BackendSpec(type="llamacpp", model=llm_model))
+            config["llm_extractor"] = spec.model_dump(mode="json")
+        store.set_meta("config", config)
+        score_store(store, config["extractors"], config["graders"], llm_extractor=spec,
+                    limit_s=time_limit or DEFAULT_LIMIT_S)
+        return write_report(store, Path(run_dir))
+    finally:
+        store.close()
+
+
+RunArg = typer.Argument(..., help="a run directory")
+ExtractorsOpt = typer.Option(None, "--extractors",
+                             help="comma-separated: strict,flexible,boxed,json,llm")
+GradersOpt = typer.Option(None, "--graders",
+                          help="comma-separated: numeric,math-standard,math-verify,medcalc")
+LlmOpt = typer.Option(None, "--llm-model", help="GGUF path or pypi:<package> for the llm "
+                                                "extractor (llamacpp); else the run config's")
+LimitOpt = typer.Option(None, "--time-limit", help="seconds per graded item (default 5)")
+
+
+def grade(
+    run_dir: Path = RunArg,
+    extractors: str | None = ExtractorsOpt,
+    graders: str | None = GradersOpt,
+    llm_model: str | None = LlmOpt,
+    time_limit: float | None = LimitOpt,
+) -> None:
+    """Re-extract and re-grade a stored run (no evaluated model is loaded); rebuild its report."""
+    from tunegap.cli import _print_results
+
+    results = regrade(run_dir, _csv(extractors), _csv(graders), llm_model=llm_model,
+                      time_limit=time_limit)
+    _print_results(results)
