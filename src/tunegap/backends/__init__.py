@@ -27,4 +27,4 @@ def load_backend(spec: ModelSpec) -> Backend:
     return backend_class(spec.backend.type)(spec)
 
 
-__all__ = ["Backend", "Capabilities", "REGISTRY", "backend_class", "load_backend"]
+__all__ = ["REGISTRY", "Backend", "Capabilities", "backend_class", "load_backend"]

@@ -1,0 +1,258 @@
+"""A batched decoding engine on llama.cpp's low-level C API (llama-cpp-python's ctypes bindings).
+
+Several sequences share each `llama_decode`: prompts are prefilled together, and every decoding
+step appends one token to each live sequence in a single batch. A prompt is evaluated once into
+one sequence and its KV cache copied (`llama_memory_seq_cp`) to the sequences that continue it
+(n samples, CoT branches); a prefix common to all prompts of a batch (few-shot exemplars) is
+evaluated once and copied the same way. `prompt_tokens_evaluated` counts every prompt token that
+went through the model, so tests can assert that a prefix was prefilled once.
+
+The context is created to fit the batch at hand (sequences × per-sequence context) and recreated
+only when a larger one is needed. `kv_unified=False` gives each sequence its own KV stream,
+which decodes unrelated sequences faster on CPU; copies between streams then copy whole streams,
+which is all this engine ever does.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from tunegap.errors import BackendError, UserError
+
+
+def _lib():
+    try:
+        import llama_cpp
+        import llama_cpp._logger as llama_logger
+    except ImportError:
+        raise UserError(
+            "backend 'llamacpp' needs llama-cpp-python: pip install 'tunegap[llamacpp]'"
+        ) from None
+    # llama-cpp-python routes llama.cpp's log through this logger: keep its chatter quiet.
+    llama_logger.logger.setLevel(logging.ERROR)
+    return llama_cpp
+
+
+@contextmanager
+def quiet_native_stderr(enabled: bool = True) -> Iterator[None]:
+    """Some load-time notes go straight to fd 2; hide them unless verbose."""
+    if not enabled:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+class LlamaEngine:
+    def __init__(self, path: Path, *, n_threads: int | None = None, n_batch: int = 512,
+                 kv_unified: bool = False, max_seqs: int = 64, n_gpu_layers: int = 0,
+                 flash_attn: bool = False, verbose: bool = False) -> None:
+        lib = self.lib = _lib()
+        self.verbose = verbose
+        lib.llama_backend_init()
+        mparams = lib.llama_model_default_params()
+        mparams.n_gpu_layers = n_gpu_layers
+        with quiet_native_stderr(not verbose):
+            self.model = lib.llama_model_load_from_file(str(path).encode(), mparams)
+        if not self.model:
+            raise UserError("llama.cpp could not load the model", file=str(path))
+        self.vocab = lib.llama_model_get_vocab(self.model)
+        self.n_vocab = lib.llama_vocab_n_tokens(self.vocab)
+        self.n_ctx_train = lib.llama_model_n_ctx_train(self.model)
+        self.n_threads = n_threads or max(1, os.cpu_count() or 1)
+        self.n_batch, self.kv_unified, self.max_seqs = n_batch, kv_unified, max_seqs
+        self.flash_attn = flash_attn
+        self.ctx = None
+        self.batch = None
+        self.n_seq_max = 0
+        self.n_ctx_seq = 0
+        self.pos: dict[int, int] = {}
+        self._pieces: dict[int, bytes] = {}
+        # Accounting that tests read: prompt tokens through the model, decode calls, steps.
+        self.prompt_tokens_evaluated = 0
+        self.generated_tokens_evaluated = 0
+        self.decode_calls = 0
+
+    # ---------------------------------------------------------------- vocabulary
+    def tokenize(self, text: str, *, add_special: bool) -> list[int]:
+        data = text.encode("utf-8")
+        cap = len(data) + 8
+        buf = (self.lib.llama_token * cap)()
+        n = self.lib.llama_tokenize(self.vocab, data, len(data), buf, cap, add_special, True)
+        if n < 0:  # buffer too small: -n is the size needed
+            cap = -n
+            buf = (self.lib.llama_token * cap)()
+            n = self.lib.llama_tokenize(self.vocab, data, len(data), buf, cap, add_special, True)
+        return list(buf[:n])
+
+    def piece(self, token: int) -> bytes:
+        got = self._pieces.get(token)
+        if got is None:
+            buf = ctypes.create_string_buffer(64)
+            n = self.lib.llama_token_to_piece(self.vocab, token, buf, 64, 0, False)
+            if n < 0:
+                buf = ctypes.create_string_buffer(-n)
+                n = self.lib.llama_token_to_piece(self.vocab, token, buf, -n, 0, False)
+            got = self._pieces[token] = buf.raw[:n]
+        return got
+
+    def token_text(self, token: int) -> str:
+        """The token as written in the vocabulary, special tokens included (e.g. '<s>')."""
+        if token < 0:
+            return ""
+        raw = self.lib.llama_vocab_get_text(self.vocab, token)
+        return raw.decode("utf-8", errors="replace") if raw else ""
+
+    def display(self, token: int) -> str:
+        """Readable token text: its piece, or its vocabulary text for special tokens."""
+        return self.piece(token).decode("utf-8", errors="replace") or self.token_text(token)
+
+    def is_eog(self, token: int) -> bool:
+        return bool(self.lib.llama_vocab_is_eog(self.vocab, token))
+
+    @property
+    def bos(self) -> int:
+        return int(self.lib.llama_vocab_bos(self.vocab))
+
+    @property
+    def eos(self) -> int:
+        return int(self.lib.llama_vocab_eos(self.vocab))
+
+    def chat_template(self) -> str | None:
+        raw = self.lib.llama_model_chat_template(self.model, None)
+        return raw.decode("utf-8") if raw else None
+
+    # ---------------------------------------------------------------- context
+    def _ensure_context(self, n_seqs: int, n_ctx_seq: int) -> None:
+        if n_seqs > self.max_seqs:
+            raise UserError(f"a batch needs {n_seqs} sequences; the llamacpp backend allows "
+                            f"{self.max_seqs} (backend.options.max_seqs)")
+        if self.ctx is not None and n_seqs <= self.n_seq_max and n_ctx_seq <= self.n_ctx_seq:
+            return
+        lib = self.lib
+        self._free_context()
+        n_seq_max = max(n_seqs, self.n_seq_max)
+        per_seq = -(-max(n_ctx_seq, self.n_ctx_seq, 256) // 256) * 256
+        cparams = lib.llama_context_default_params()
+        cparams.n_ctx = per_seq * n_seq_max
+        cparams.n_batch = cparams.n_ubatch = self.n_batch
+        cparams.n_seq_max = n_seq_max
+        cparams.n_threads = cparams.n_threads_batch = self.n_threads
+        cparams.kv_unified = self.kv_unified
+        cparams.no_perf = True
+        # Off by default, like llama-cpp-python's Llama (and so its server): same numerics.
+        cparams.flash_attn_type = (lib.LLAMA_FLASH_ATTN_TYPE_ENABLED if self.flash_attn
+                                   else lib.LLAMA_FLASH_ATTN_TYPE_DISABLED)
+        with quiet_native_stderr(not self.verbose):
+            self.ctx = lib.llama_init_from_model(self.model, cparams)
+        if not self.ctx:
+            raise BackendError(f"llama.cpp could not create a context of {cparams.n_ctx} tokens")
+        self.n_seq_max = n_seq_max
+        self.n_ctx_seq = int(lib.llama_n_ctx_seq(self.ctx))
+        self.mem = lib.llama_get_memory(self.ctx)
+        self.batch = lib.llama_batch_init(max(self.n_batch, n_seq_max), 0, 1)
+
+    def _free_context(self) -> None:
+        if self.batch is not None:
+            self.lib.llama_batch_free(self.batch)
+            self.batch = None
+        if self.ctx is not None:
+            self.lib.llama_free(self.ctx)
+            self.ctx = None
+
+    def _decode(self, entries: Sequence[tuple[int, int, int, bool]]) -> list[np.ndarray]:
+        """One llama_decode over (token, pos, seq, wants_logits) entries; returns the logits
+        of the entries that asked for them, in order."""
+        b = self.batch
+        for i, (tok, pos, seq, out) in enumerate(entries):
+            b.token[i], b.pos[i], b.n_seq_id[i], b.logits[i] = tok, pos, 1, int(out)
+            b.seq_id[i][0] = seq
+        b.n_tokens = len(entries)
+        rc = self.lib.llama_decode(self.ctx, b)
+        self.decode_calls += 1
+        if rc != 0:
+            raise BackendError(f"llama_decode failed (code {rc}): the KV cache may be full")
+        rows = []
+        for i, (_, _, _, out) in enumerate(entries):
+            if out:
+                ptr = self.lib.llama_get_logits_ith(self.ctx, i)
+                rows.append(np.ctypeslib.as_array(ptr, shape=(self.n_vocab,)).copy())
+        return rows
+
+    # ---------------------------------------------------------------- StepEngine
+    def start(self, prompts: Sequence[Sequence[int]], fanout: Sequence[int],
+              n_ctx_seq: int) -> np.ndarray:
+        if any(len(p) == 0 for p in prompts):
+            raise UserError("empty prompt")
+        self._ensure_context(sum(fanout), n_ctx_seq)
+        longest = max(len(p) for p in prompts)
+        if longest >= self.n_ctx_seq:
+            raise UserError(f"a prompt of {longest} tokens does not fit the context of "
+                            f"{self.n_ctx_seq} tokens per sequence (raise backend.n_ctx)")
+        self.lib.llama_memory_clear(self.mem, True)
+        self.pos = {}
+        src = [sum(fanout[:j]) for j in range(len(prompts))]
+        shared = self._common_prefix(prompts)
+        if shared:
+            self._prefill([(src[0], prompts[0][:shared], 0)])
+            for j in range(1, len(prompts)):
+                self.lib.llama_memory_seq_cp(self.mem, src[0], src[j], -1, -1)
+        rows = self._prefill([(src[j], p[shared:], shared) for j, p in enumerate(prompts)])
+        for j, p in enumerate(prompts):
+            self.pos[src[j]] = len(p)
+            for extra in range(1, fanout[j]):
+                self.lib.llama_memory_seq_cp(self.mem, src[j], src[j] + extra, -1, -1)
+                self.pos[src[j] + extra] = len(p)
+        return np.stack(rows)
+
+    @staticmethod
+    def _common_prefix(prompts: Sequence[Sequence[int]], min_len: int = 8) -> int:
+        if len(prompts) < 2:
+            return 0
+        n = min(len(p) for p in prompts) - 1  # each prompt keeps a token to compute logits on
+        first = prompts[0]
+        i = 0
+        while i < n and all(p[i] == first[i] for p in prompts[1:]):
+            i += 1
+        return i if i >= min_len else 0
+
+    def _prefill(self, parts: Sequence[tuple[int, Sequence[int], int]]) -> list[np.ndarray]:
+        """Evaluate (seq, tokens, start pos) parts packed into batches of n_batch tokens;
+        returns the logits after each part's last token."""
+        entries = [(tok, start + i, seq, i == len(toks) - 1)
+                   for seq, toks, start in parts for i, tok in enumerate(toks)]
+        rows: list[np.ndarray] = []
+        for lo in range(0, len(entries), self.n_batch):
+            rows += self._decode(entries[lo : lo + self.n_batch])
+        self.prompt_tokens_evaluated += len(entries)
+        return rows
+
+    def step(self, seqs: Sequence[int], tokens: Sequence[int]) -> np.ndarray:
+        entries = []
+        for seq, tok in zip(seqs, tokens):
+            entries.append((tok, self.pos[seq], seq, True))
+            self.pos[seq] += 1
+        self.generated_tokens_evaluated += len(entries)
+        return np.stack(self._decode(entries))
+
+    def close(self) -> None:
+        self._free_context()
+        if getattr(self, "model", None):
+            self.lib.llama_model_free(self.model)
+            self.model = None
