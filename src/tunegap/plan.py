@@ -76,7 +76,7 @@ def _cell_items(config: RunConfig, bench: Benchmark, examples: list[Example],
                 setting: SettingSpec, dec: DecodingSpec, shots: list[Example]) -> list[PlanItem]:
     params = sampling_params(dec)
     bench_name, family = bench.name, bench.prompt_family
-    per_item = bench.exemplars_for is not None and setting.name != "zeroshot_cot"
+    per_item = bench.exemplars_for is not None and setting.name.startswith(("fewshot", "oneshot"))
     if dec.limit is not None:
         examples = examples[: dec.limit]
     out = []

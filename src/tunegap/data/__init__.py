@@ -1,12 +1,16 @@
-"""Benchmark registry: one module per benchmark, each exporting BENCHMARK."""
+"""Benchmark registry: one module per benchmark, each exporting BENCHMARK (or BENCHMARKS when
+one release holds several sets, as MATH-Perturb's Hard, Simple and originals)."""
 
 from __future__ import annotations
 
-from tunegap.data import gsm8k, synthetic
+from tunegap.data import gsm8k, gsm_hard, gsm_plus, math500, math_perturb, medcalc, synthetic
 from tunegap.data.base import Benchmark
 from tunegap.errors import UserError
 
-BENCHMARKS: dict[str, Benchmark] = {b.name: b for b in (synthetic.BENCHMARK, gsm8k.BENCHMARK)}
+_MODULES = (synthetic, gsm8k, math500, math_perturb, medcalc, gsm_plus, gsm_hard)
+BENCHMARKS: dict[str, Benchmark] = {
+    b.name: b for mod in _MODULES for b in getattr(mod, "BENCHMARKS", (mod.BENCHMARK,))
+}
 
 
 def get_benchmark(name: str) -> Benchmark:

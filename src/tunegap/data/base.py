@@ -15,6 +15,7 @@ class Benchmark:
     description: str
     settings: tuple[str, ...]  # prompt settings this benchmark is defined with
     prompt_family: str  # which prompts/ module renders it
+    # data_dir None means "no local folder": hub benchmarks then load from the hub.
     load_test: Callable[[Path | None], list[Example]]
     # Exemplar pool for few-shot settings (a train split, or generated items).
     load_exemplars: Callable[[Path | None], list[Example]] | None = None
@@ -23,3 +24,7 @@ class Benchmark:
     # Per-item exemplars (e.g. MedCalc's one-shot exemplar of the item's calculator). When set,
     # it replaces the shared draw from `load_exemplars` for few/one-shot settings.
     exemplars_for: Callable[[Example, Path | None], list[Example]] | None = None
+    # The test split from a hub id or a local copy of the hub dataset (see data/hub.py).
+    load_hub: Callable[[str], list[Example]] | None = None
+    hub_id: str | None = None  # the dataset id users know, e.g. "openai/gsm8k"
+    local_files: tuple[str, ...] = ()  # release files under --data-dir, for `tunegap data list`

@@ -2,18 +2,22 @@
 
 Local layout (the release's): DIR/gsm8k/test.jsonl and DIR/gsm8k/train.jsonl, rows
 {"question", "answer"}; `answer` is a worked solution with <<a*b=c>> calculator notes.
+Hub: openai/gsm8k, config "main", splits test/train, the same fields.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from tunegap.data.base import Benchmark
-from tunegap.data.io import read_jsonl, require_dir, require_str
-from tunegap.errors import UserError
+from tunegap.data.hub import hub_rows
+from tunegap.data.io import RowRef, bench_file, jsonl_rows, require_dir, text_field
 from tunegap.types import Example
 
+HUB_ID, HUB_CONFIG = "openai/gsm8k", "main"
+FIELDS = ("question", "answer")
 _CALC_NOTE = re.compile(r"<<[^<>]*>>")
 
 
@@ -28,35 +32,39 @@ def parse_answer(answer: str) -> tuple[str, str] | None:
     return _CALC_NOTE.sub("", body).strip(), final
 
 
-def _load(data_dir: Path | None, split: str) -> list[Example]:
-    path = require_dir(data_dir, benchmark="gsm8k") / "gsm8k" / f"{split}.jsonl"
+def to_examples(rows: Iterable[tuple[RowRef, dict]], split: str) -> list[Example]:
     examples = []
-    for lineno, row in read_jsonl(path, required=("question", "answer")):
-        question = require_str(row, "question", path=path, lineno=lineno)
-        parsed = parse_answer(require_str(row, "answer", path=path, lineno=lineno))
+    for index, (ref, row) in enumerate(rows):
+        question = text_field(row, "question", ref)
+        parsed = parse_answer(text_field(row, "answer", ref))
         if parsed is None:
-            raise UserError("no final answer after '####'", file=str(path), row=lineno, field="answer")
+            raise ref.error("no final answer after '####'", field="answer")
         solution, final = parsed
-        examples.append(
-            Example(
-                benchmark="gsm8k",
-                id=f"gsm8k-{split}-{lineno - 1}",
-                question=question,
-                target=final,
-                answer_type="number",
-                solution=solution,
-                meta={"split": split, "index": lineno - 1},
-            )
-        )
+        examples.append(Example(
+            benchmark="gsm8k", id=f"gsm8k-{split}-{index}", question=question, target=final,
+            answer_type="number", solution=solution, meta={"split": split, "index": index},
+        ))
     return examples
 
 
+def load_local(data_dir: Path, split: str) -> list[Example]:
+    path = bench_file(require_dir(data_dir, benchmark="gsm8k"), "gsm8k", f"{split}.jsonl")
+    return to_examples(jsonl_rows(path, required=FIELDS), split)
+
+
+def load_hub(source: str = HUB_ID, split: str = "test") -> list[Example]:
+    config = HUB_CONFIG if source == HUB_ID else None
+    rows = hub_rows(source, split=split, config=config, benchmark="gsm8k",
+                    local_hint="gsm8k/test.jsonl and gsm8k/train.jsonl", required=FIELDS)
+    return to_examples(rows, split)
+
+
 def load_test(data_dir: Path | None) -> list[Example]:
-    return _load(data_dir, "test")
+    return load_hub() if data_dir is None else load_local(data_dir, "test")
 
 
 def load_exemplars(data_dir: Path | None) -> list[Example]:
-    return _load(data_dir, "train")
+    return load_hub(split="train") if data_dir is None else load_local(data_dir, "train")
 
 
 BENCHMARK = Benchmark(
@@ -67,4 +75,7 @@ BENCHMARK = Benchmark(
     load_test=load_test,
     load_exemplars=load_exemplars,
     expected_size=1319,
+    load_hub=load_hub,
+    hub_id=HUB_ID,
+    local_files=("gsm8k/test.jsonl", "gsm8k/train.jsonl"),
 )

@@ -1,13 +1,32 @@
-"""Readers for benchmark source files that fail with file, line and field, never silently."""
+"""Readers for benchmark source files that fail with file, line and field, never silently.
+
+Every reader yields (RowRef, row): the RowRef says where the row came from (a file and its line,
+or a hub split and its row number), so a converter can raise an error that points at it.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
+import math
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tunegap.errors import UserError
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """Where a row came from: a file (or `hub:<id>[split]`) and its 1-based line/row."""
+
+    file: str
+    line: int
+
+    def error(self, message: str, field: str | None = None) -> UserError:
+        return UserError(message, file=self.file, row=self.line, field=field)
 
 
 def require_file(path: Path, *, hint: str = "") -> Path:
@@ -28,7 +47,22 @@ def require_dir(path: Path | None, *, benchmark: str) -> Path:
     return p
 
 
-def read_jsonl(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, Any]]]:
+def bench_file(data_dir: Path, subdir: str, name: str) -> Path:
+    """DIR/<subdir>/<name>, or DIR/<name> when DIR is the benchmark's own folder."""
+    nested = Path(data_dir) / subdir / name
+    if nested.is_file() or not (Path(data_dir) / name).is_file():
+        return nested
+    return Path(data_dir) / name
+
+
+def _check_required(ref: RowRef, row: dict[str, Any], required: tuple[str, ...]) -> None:
+    for name in required:
+        if name not in row or row[name] is None:
+            raise ref.error("required field is missing", field=name)
+
+
+def read_jsonl(path: Path, *,
+               required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, row). A broken line or a missing required field is a UserError."""
     with require_file(path).open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, start=1):
@@ -40,14 +74,106 @@ def read_jsonl(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[
                 raise UserError(f"not valid JSON ({exc.msg})", file=str(path), row=lineno) from None
             if not isinstance(row, dict):
                 raise UserError("a row must be a JSON object", file=str(path), row=lineno)
-            for name in required:
-                if name not in row or row[name] is None:
-                    raise UserError("required field is missing", file=str(path), row=lineno, field=name)
+            _check_required(RowRef(str(path), lineno), row, required)
             yield lineno, row
 
 
+def jsonl_rows(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[RowRef, dict]]:
+    for lineno, row in read_jsonl(path, required=required):
+        yield RowRef(str(path), lineno), row
+
+
+def csv_rows(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[RowRef, dict]]:
+    """Rows of a CSV with a header; the line is where the record starts (notes span lines)."""
+    # Patient notes are long; the default 128 KiB field limit is too small for some releases.
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with require_file(path).open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise UserError("empty CSV file (no header)", file=str(path), row=1) from None
+        except csv.Error as exc:
+            raise UserError(f"not valid CSV ({exc})", file=str(path), row=1) from None
+        for name in required:
+            if name not in header:
+                raise UserError("the header has no such column", file=str(path), row=1,
+                                field=name)
+        start = reader.line_num + 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise UserError(f"not valid CSV ({exc})", file=str(path), row=start) from None
+            ref = RowRef(str(path), start)
+            start = reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                raise ref.error(f"the row has {len(cells)} columns but the header has "
+                                f"{len(header)}", field=header[min(len(cells), len(header) - 1)])
+            yield ref, dict(zip(header, cells))
+
+
+def read_json(path: Path) -> Any:
+    try:
+        with require_file(path).open(encoding="utf-8") as fh:
+            return json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"not valid JSON ({exc.msg})", file=str(path), row=exc.lineno) from None
+
+
+# ---------------------------------------------------------------- field readers
+
+
 def require_str(row: dict[str, Any], name: str, *, path: Path, lineno: int) -> str:
+    return text_field(row, name, RowRef(str(path), lineno))
+
+
+def text_field(row: dict[str, Any], name: str, ref: RowRef) -> str:
     value = row.get(name)
     if not isinstance(value, str) or not value.strip():
-        raise UserError("must be a non-empty string", file=str(path), row=lineno, field=name)
+        raise ref.error("must be a non-empty string", field=name)
     return value
+
+
+def scalar_text(row: dict[str, Any], name: str, ref: RowRef) -> str:
+    """A string, int or float value as text (MATH-Perturb answers come as all three)."""
+    value = row.get(name)
+    if isinstance(value, bool) or value is None:
+        raise ref.error("must be a string or a number", field=name)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ref.error("must be a finite number", field=name)
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value).strip()
+    if not text:
+        raise ref.error("must not be empty", field=name)
+    return text
+
+
+def number_field(row: dict[str, Any], name: str, ref: RowRef) -> float:
+    value = row.get(name)
+    if isinstance(value, bool):
+        raise ref.error("must be a number", field=name)
+    try:
+        number = float(str(value).replace(",", "")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ref.error(f"must be a number (got {str(value)[:40]!r})", field=name) from None
+    if not math.isfinite(number):
+        raise ref.error("must be a finite number", field=name)
+    return number
+
+
+def int_field(row: dict[str, Any], name: str, ref: RowRef) -> int:
+    number = number_field(row, name, ref)
+    if not number.is_integer():
+        raise ref.error(f"must be a whole number (got {row.get(name)!r})", field=name)
+    return int(number)
+
+
+def number_text(value: float) -> str:
+    """A float as the shortest exact text: 18.0 → "18", 4.33 → "4.33"."""
+    return str(int(value)) if value.is_integer() else repr(value)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import inspect
 import random
 from collections.abc import Sequence
 
 from tunegap.config import SettingSpec
 from tunegap.errors import UserError
-from tunegap.prompts import math_cot
+from tunegap.prompts import latex_cot, math_cot, medcalc
 from tunegap.types import Example, Prompt
 
-SETTINGS = ("zeroshot_cot", "fewshot_cot")
-FAMILIES = {"math_cot": math_cot}
+# direct: answer with no reasoning (MedCalc); oneshot_cot: a per-item exemplar (MedCalc,
+# MATH-Perturb)
+SETTINGS = ("zeroshot_cot", "fewshot_cot", "oneshot_cot", "direct")
+FAMILIES = {"math_cot": math_cot, "latex_cot": latex_cot, "medcalc": medcalc}
+SHOT_SETTINGS = ("fewshot_cot", "oneshot_cot")  # the settings that show exemplars
 
 
 def pick_exemplars(pool: Sequence[Example], k: int, seed: int) -> list[Example]:
@@ -32,7 +36,11 @@ def build_prompt(
     if setting.name not in SETTINGS:
         raise UserError(f"unknown setting '{setting.name}' (known: {', '.join(SETTINGS)})")
     chat = setting.chat if setting.chat is not None else model_kind == "instruct"
-    shots = exemplars if setting.name == "fewshot_cot" else ()
+    shots = exemplars if setting.name in SHOT_SETTINGS else ()
+    module = FAMILIES[family]
+    # Families with several answer styles (MedCalc's direct vs CoT) take the setting name.
+    takes_setting = "setting" in inspect.signature(module.render).parameters
+    extra = {"setting": setting.name} if takes_setting else {}
     if model_kind in setting.json_answer:
-        return FAMILIES[family].render(example, shots, chat=chat, json_answer=True)
-    return FAMILIES[family].render(example, shots, chat=chat)
+        return module.render(example, shots, chat=chat, json_answer=True, **extra)
+    return module.render(example, shots, chat=chat, **extra)
