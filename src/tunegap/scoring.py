@@ -86,6 +86,12 @@ def score_store(store: Store, extractors: Sequence[str], graders: Sequence[str],
     for name in graders:
         if name not in GRADERS:
             raise UserError(f"unknown grader '{name}' (known: {', '.join(sorted(GRADERS))})")
+    if "math-verify" in graders:
+        import importlib.util
+
+        if importlib.util.find_spec("math_verify") is None:
+            raise UserError("grader 'math-verify' needs the math-verify library "
+                            "(pip install 'tunegap[grading]')")
     units = _units(store)
     answers = extract_answers(store, units, extractors, llm_extractor)
 

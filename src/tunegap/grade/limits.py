@@ -123,8 +123,9 @@ class GraderPool:
     def _run_chunk(self, jobs: Sequence[Job]) -> list[Grade]:
         payload = [[j.grader, j.answer, j.target, j.example.to_dict()] for j in jobs]
         out: list[Grade] = []
-        worker = self._get()
+        worker: _Worker | None = None
         while len(out) < len(payload):
+            worker = worker or self._get()  # a replacement starts only when items remain
             worker.send(payload[len(out):])
             while len(out) < len(payload):
                 try:
@@ -132,18 +133,19 @@ class GraderPool:
                 except WorkerDied:  # e.g. out of memory: this item is an error
                     out.append(Grade(None, "error"))
                     worker.kill()
-                    worker = _Worker(self.warm)
+                    worker = None
                     break
                 if line is None:
                     out.append(TIMEOUT)
                     with self._lock:
                         self.timeouts += 1
                     worker.kill()  # the stuck item dies with it; a fresh worker goes on
-                    worker = _Worker(self.warm)
+                    worker = None
                     break
                 correct, status = json.loads(line)
                 out.append(Grade(correct, status))
-        self._put(worker)
+        if worker is not None:
+            self._put(worker)
         return out
 
     def grade_many(self, jobs: Sequence[Job]) -> list[Grade]:
