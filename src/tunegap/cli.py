@@ -136,6 +136,10 @@ from tunegap.cli_grade import grade as _grade_command
 
 app.command(name="grade")(_grade_command)
 
+from tunegap.cli_data import data_app  # noqa: E402
+
+app.add_typer(data_app, name="data")
+
 
 def main() -> None:
     try:
