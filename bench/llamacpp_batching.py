@@ -63,12 +63,14 @@ def main() -> None:
         for arm in ("single", "batched"):
             dt, toks = timed(backend, reqs, arm == "batched")
             rates[arm].append(toks / dt)
+    threads = backend.engine.n_threads
     backend.close()
     single, batched = statistics.median(rates["single"]), statistics.median(rates["batched"])
     print(f"model={a.model} batch={a.batch} max_tokens={a.max_tokens} "
-          f"kv_unified={a.kv_unified} threads={backend.engine.n_threads if False else a.threads}")
-    print(f"single-sequence: {single:7.1f} tok/s   runs: {[round(r, 1) for r in rates['single']]}")
-    print(f"batched:         {batched:7.1f} tok/s   runs: {[round(r, 1) for r in rates['batched']]}")
+          f"kv_unified={a.kv_unified} threads={threads}")
+    for arm, rate in (("single-sequence", single), ("batched", batched)):
+        runs = [round(r, 1) for r in rates["single" if arm.startswith("single") else arm]]
+        print(f"{arm + ':':<17}{rate:7.1f} tok/s   runs: {runs}")
     print(f"ratio batched/single: {batched / single:.2f}x")
 
 

@@ -49,7 +49,7 @@ def test_batched_greedy_equals_one_at_a_time_and_high_level_api(backend):
 
     llm = llama_cpp.Llama(model_path=str(backend.path), n_ctx=1024, verbose=False)
     try:
-        for p, g in zip(PROMPTS, batched):
+        for p, g in zip(PROMPTS, batched, strict=True):
             ref = llm.create_completion(p, max_tokens=20, temperature=0.0, top_k=1,
                                         repeat_penalty=1.0)["choices"][0]["text"]
             assert g.text == ref
@@ -83,7 +83,7 @@ def test_cot_branches_are_the_topk_and_share_one_prefill(backend):
 def test_shared_prefix_is_prefilled_once_across_requests(backend):
     a, b = FEWSHOT + "Q: What is 5 + 5?\nA:", FEWSHOT + "Q: What is 9 - 2?\nA:"
     ta, tb = backend.tokens(a), backend.tokens(b)
-    shared = next(i for i, (x, y) in enumerate(zip(ta, tb)) if x != y)
+    shared = next(i for i, (x, y) in enumerate(zip(ta, tb, strict=False)) if x != y)
     before = backend.engine.prompt_tokens_evaluated
     together = backend.generate([req(a, max_tokens=12, cot_branches=3),
                                  req(b, max_tokens=12, cot_branches=3)])

@@ -52,7 +52,8 @@ def test_request_body_text_chat_seeds_logprobs():
     assert (b["prompt"], b["stop"], b["max_tokens"], b["n"], b["logprobs"], b["top_k"]) == (
         "Q: 1+1?\nA:", ["\n\n"], 7, 1, 5, 40)
     assert b["model"] == "served" and "messages" not in b
-    chat = Request("m", Prompt(messages=(Message("user", "hi"),)), SamplingParams(first_token_topk=3))
+    chat = Request("m", Prompt(messages=(Message("user", "hi"),)),
+                   SamplingParams(first_token_topk=3))
     c = request_body(chat, "served", 0, {})
     assert c["messages"] == [{"role": "user", "content": "hi"}]
     assert (c["logprobs"], c["top_logprobs"]) == (True, 3)
@@ -139,7 +140,8 @@ def run_config(out: Path, url: str, *, batch_size: int = 4, **opts) -> dict:
 def stored(run_dir: Path) -> dict:
     store = open_store(run_dir)
     try:
-        return {k: (g.text, g.finish_reason, g.rendered_prompt) for k, g in store.generations().items()}
+        return {k: (g.text, g.finish_reason, g.rendered_prompt)
+                for k, g in store.generations().items()}
     finally:
         store.close()
 
@@ -199,7 +201,8 @@ def test_permanent_failure_exits_nonzero_then_resumes(server_port, healthy_run, 
                                                       max_retries=2)))
         env = {**os.environ, KEY_ENV: SECRET}
         cmd = [sys.executable, "-m", "tunegap.cli", "run", str(cfg_path), "--no-progress"]
-        failed = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env, timeout=300)
+        failed = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env,
+                                timeout=300)
         assert failed.returncode not in (0, 1), failed.stderr  # 1 would be a crash
         lines = [ln for ln in failed.stderr.splitlines() if ln.strip()]
         assert len(lines) == 1 and "gave up after 3 tries" in lines[0], failed.stderr

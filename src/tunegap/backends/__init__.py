@@ -10,6 +10,7 @@ from tunegap.errors import UserError
 
 # name -> (module, class, extra to install)
 REGISTRY: dict[str, tuple[str, str, str]] = {
+    "hf": ("tunegap.backends.hf", "HFBackend", "hf"),
     "llamacpp": ("tunegap.backends.llamacpp", "LlamaCppBackend", "llamacpp"),
     "openai": ("tunegap.backends.openai", "OpenAIBackend", "openai"),
     "scripted": ("tunegap.backends.scripted", "ScriptedBackend", ""),

@@ -245,7 +245,7 @@ class LlamaEngine:
 
     def step(self, seqs: Sequence[int], tokens: Sequence[int]) -> np.ndarray:
         entries = []
-        for seq, tok in zip(seqs, tokens):
+        for seq, tok in zip(seqs, tokens, strict=True):
             entries.append((tok, self.pos[seq], seq, True))
             self.pos[seq] += 1
         self.generated_tokens_evaluated += len(entries)

@@ -107,7 +107,7 @@ class LlamaCppBackend(Backend):
             wave_jobs = [jobs[i] for i in wave]
             need = max(len(j.tokens) + j.params.max_tokens for j in wave_jobs)
             n_ctx_seq = min(need, self.spec.backend.n_ctx, self.engine.n_ctx_train or need)
-            for i, gens in zip(wave, run_jobs(self.engine, wave_jobs, n_ctx_seq)):
+            for i, gens in zip(wave, run_jobs(self.engine, wave_jobs, n_ctx_seq), strict=True):
                 out[i] = gens
         return out
 

@@ -73,23 +73,28 @@ def top2_probs(logits: np.ndarray) -> tuple[float, float]:
 
 
 def pick_token(logits: np.ndarray, params: SamplingParams, rng: np.random.Generator) -> int:
-    """Greedy at temperature 0; otherwise temperature, then top-k, then top-p, then a draw."""
+    """Greedy at temperature 0; otherwise temperature, top-k and top-p, then a Gumbel-max draw.
+
+    Gumbel-max (argmax of logits/T plus Gumbel noise) rather than inverse-CDF sampling: the
+    drawn token only changes when two noisy scores nearly tie, so the tiny logit differences
+    between batch shapes (padding, batch size) do not change a seeded sample, whereas an
+    inverse CDF over a 50k-token tail moves with any perturbation.
+    """
     if params.temperature <= 0 or params.top_k == 1:
         return int(np.argmax(logits))
     x = logits.astype(np.float64) / params.temperature
     if params.top_k > 0:
         cut = np.partition(x, -params.top_k)[-params.top_k]
         x = np.where(x >= cut, x, -np.inf)
-    p = np.exp(x - x.max())
-    p /= p.sum()
     if params.top_p < 1.0:
+        p = np.exp(x - x.max())
+        p /= p.sum()
         order = np.argsort(-p, kind="stable")
         keep = np.cumsum(p[order]) - p[order] < params.top_p  # the smallest set reaching top_p
         mask = np.zeros_like(p, dtype=bool)
         mask[order[keep]] = True
-        p = np.where(mask, p, 0.0)
-        p /= p.sum()
-    return int(rng.choice(p.shape[0], p=p))
+        x = np.where(mask, x, -np.inf)
+    return int(np.argmax(x + rng.gumbel(size=x.shape[0])))
 
 
 @dataclass
@@ -145,7 +150,7 @@ def _generation(s: _Seq, job: Job) -> Generation:
     text = s.text()
     margins: list[tuple[int, float, float]] = []
     if s.want_margins:
-        for off, (p1, p2) in zip(s.byte_offsets, s.margins):
+        for off, (p1, p2) in zip(s.byte_offsets, s.margins, strict=True):
             char = len(bytes(s.data[:off]).decode("utf-8", errors="ignore"))
             if s.cut is not None and char >= s.cut:
                 break
