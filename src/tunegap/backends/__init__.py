@@ -14,6 +14,7 @@ REGISTRY: dict[str, tuple[str, str, str]] = {
     "llamacpp": ("tunegap.backends.llamacpp", "LlamaCppBackend", "llamacpp"),
     "openai": ("tunegap.backends.openai", "OpenAIBackend", "openai"),
     "scripted": ("tunegap.backends.scripted", "ScriptedBackend", ""),
+    "vllm": ("tunegap.backends.vllm", "VLLMBackend", "vllm"),
 }
 
 

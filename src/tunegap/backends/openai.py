@@ -15,7 +15,9 @@ Options (`backend.options`):
   max_retries            retries per call after the first try (default 6)
   backoff, backoff_max   first and largest backoff in seconds (default 0.5, 20)
   retry_after_max        cap on a server's Retry-After, seconds (default 60)
-  extra_body             dict merged into every request body (e.g. {"top_k": 1})
+  extra_body             dict merged into every request body (e.g. {"top_k": 1}); note that
+                         llama-cpp-python's server applies repeat_penalty 1.1 by default: send
+                         {"repeat_penalty": 1.0} for the plain greedy/sampling other engines do
 
 The API key is read from the environment at call time and only ever put in the Authorization
 header: never in the Request (its key), results, logs or error messages.
