@@ -140,6 +140,10 @@ from tunegap.cli_data import data_app  # noqa: E402
 
 app.add_typer(data_app, name="data")
 
+from tunegap.cli_backends import backends as _backends_command  # noqa: E402
+
+app.command(name="backends")(_backends_command)
+
 
 def main() -> None:
     try:
