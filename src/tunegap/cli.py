@@ -92,12 +92,23 @@ def plan(
     cfg = resolve_config(config, preset, limit=limit, benchmarks=_csv(benchmarks),
                          settings=_csv(settings), data_dir=data_dir)
     rows = grid(cfg)
-    if against:
-        other = {r.key for r in grid(load_preset(against).with_overrides(
-            limit=limit, data_dir=data_dir))}
-        rows = [r for r in rows if r.key not in other]
-        out.print(f"Cells in '{cfg.name}' that '{against}' does not have:")
     _print_grid(rows)
+    if against:
+        from rich.markup import escape
+        from rich.table import Table
+
+        from tunegap.plan_summary import compare
+
+        other = grid(load_preset(against).with_overrides(limit=limit, data_dir=data_dir))
+        table = Table(title=f"'{cfg.name}' against '{against}': generations per side, "
+                            "strategy and setting")
+        for col in ("side", "strategy", "setting", cfg.name, against, "added"):
+            table.add_column(escape(col), justify="right" if col in (cfg.name, against, "added")
+                             else "left")
+        for side, strategy, setting, here, there in compare(rows, other):
+            table.add_row(side, escape(strategy), escape(setting), f"{here:,}", f"{there:,}",
+                          f"{here - there:+,}")
+        out.print(table)
 
 
 def _print_grid(rows) -> None:

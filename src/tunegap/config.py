@@ -123,6 +123,14 @@ class DecodingSpec(_Strict):
         return self.group or self.label
 
 
+class BenchmarkScope(_Strict):
+    """Narrow one benchmark's part of the grid (the paper runs MATH-Perturb on instruct models
+    only, zero-shot)."""
+
+    settings: list[str] | None = None  # setting names; None = every configured one it defines
+    sides: tuple[Literal["base", "instruct"], ...] = ("base", "instruct")
+
+
 class RunConfig(_Strict):
     name: str
     description: str | None = None
@@ -132,6 +140,7 @@ class RunConfig(_Strict):
     # Run these too when a data_dir is given (the demo adds real GSM8K this way).
     optional_benchmarks: list[str] = Field(default_factory=list)
     settings: list[SettingSpec]
+    scopes: dict[str, BenchmarkScope] = Field(default_factory=dict)  # by benchmark name
     decoding: list[DecodingSpec] = Field(default_factory=lambda: [DecodingSpec()])
     extractors: list[str] = Field(default_factory=lambda: ["strict", "flexible"])
     # Score each side with its own extractor as one extra column, "by-side" (the paper reads
@@ -169,6 +178,12 @@ class RunConfig(_Strict):
                     raise ValueError(f"two decodings for {side} models under '{d.column}'")
                 seen.add((d.column, side))
         return v
+
+    def runs(self, benchmark: str, setting: str, side: str) -> bool:
+        scope = self.scopes.get(benchmark)
+        if scope is None:
+            return True
+        return side in scope.sides and (scope.settings is None or setting in scope.settings)
 
     @property
     def all_benchmarks(self) -> list[str]:

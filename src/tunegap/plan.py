@@ -48,8 +48,9 @@ def _check_settings(config: RunConfig) -> None:
                             f"(they have: {', '.join(known)})", field="settings")
 
 
-def build_plan(config: RunConfig) -> list[PlanItem]:
-    _check_settings(config)
+def build_plan(config: RunConfig, *, check_settings: bool = True) -> list[PlanItem]:
+    if check_settings:
+        _check_settings(config)
     items: list[PlanItem] = []
     for bench_name in config.all_benchmarks:
         bench = get_benchmark(bench_name)
@@ -82,7 +83,7 @@ def _cell_items(config: RunConfig, bench: Benchmark, examples: list[Example],
     out = []
     for pair in config.pairs:
         for side in ("instruct", "base"):
-            if side not in dec.sides:
+            if side not in dec.sides or not config.runs(bench.name, setting.name, side):
                 continue
             model: ModelSpec = getattr(pair, side)
             cell = Cell(pair.label, side, bench_name, setting.label, dec.column)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from tunegap.config import RunConfig
 from tunegap.data import get_benchmark
-from tunegap.plan import build_plan
+from tunegap.decoding import strategy_label
+from tunegap.plan import _check_settings, build_plan
 
 CHARS_PER_TOKEN = 4.0  # rough for English/LaTeX with BPE tokenizers; an estimate, not a count
 
@@ -28,6 +29,7 @@ class GridRow:
     generations: int
     prompt_tokens: int | None  # estimated; None when the data was not loaded
     max_new_tokens: int  # the budget: generations x max_tokens
+    strategy: str = ""  # the actual decoding, when `decoding` is a group column
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -42,13 +44,13 @@ def _prompt_chars(prompt) -> int:
 
 def _loaded_rows(config: RunConfig) -> list[GridRow]:
     rows: dict[str, GridRow] = {}
-    for it in build_plan(config):
+    for it in build_plan(config, check_settings=False):
         p = it.request.params
         row = rows.get(it.cell.id)
         if row is None:
             row = rows[it.cell.id] = GridRow(it.cell.pair, it.cell.side, it.model.name,
                                              it.cell.benchmark, it.cell.setting, it.cell.decoding,
-                                             0, 0, 0, 0)
+                                             0, 0, 0, 0, strategy_label(p))
         row.items += 1
         row.generations += p.samples
         # CoT branches share one prefill; samples re-read the prompt unless the engine caches it.
@@ -71,15 +73,16 @@ def _counted_rows(config: RunConfig, bench_name: str) -> list[GridRow]:
             samples = dec.n if dec.strategy != "greedy" else 1
             for pair in config.pairs:
                 for side in ("instruct", "base"):
-                    if side in dec.sides:
+                    if side in dec.sides and config.runs(bench_name, setting.name, side):
                         model = getattr(pair, side)
                         rows.append(GridRow(pair.label, side, model.name, bench_name,
                                             setting.label, dec.column, items, items * samples,
-                                            None, items * samples * dec.max_tokens))
+                                            None, items * samples * dec.max_tokens, dec.label))
     return rows
 
 
 def grid(config: RunConfig) -> list[GridRow]:
+    _check_settings(config)
     rows: list[GridRow] = []
     for name in config.all_benchmarks:
         bench = get_benchmark(name)
@@ -89,3 +92,17 @@ def grid(config: RunConfig) -> list[GridRow]:
         else:
             rows.extend(_loaded_rows(sub))
     return rows
+
+
+def compare(rows: list[GridRow], other: list[GridRow]) -> list[tuple[str, str, str, int, int]]:
+    """Generations per (side, strategy, setting) here and in `other`: what one grid adds."""
+    def tally(rs: list[GridRow]) -> dict[tuple[str, str, str], int]:
+        out: dict[tuple[str, str, str], int] = {}
+        for r in rs:
+            k = (r.side, r.strategy, r.setting)
+            out[k] = out.get(k, 0) + r.generations
+        return out
+
+    here, there = tally(rows), tally(other)
+    keys = sorted(set(here) | set(there))
+    return [(*k, here.get(k, 0), there.get(k, 0)) for k in keys]

@@ -27,3 +27,12 @@ def sampling_params(spec: DecodingSpec) -> SamplingParams:
             raise UserError("cot_decoding needs n (branches) >= 2", field="decoding.n")
         return SamplingParams(max_tokens=spec.max_tokens, temperature=0.0, cot_branches=spec.n)
     raise UserError(f"unknown decoding strategy '{spec.strategy}'")
+
+
+def strategy_label(params: SamplingParams) -> str:
+    """The strategy a request was decoded with, whatever column (group) it is compared under."""
+    if params.cot_branches:
+        return f"cot_decoding(k={params.cot_branches})"
+    if params.temperature > 0:
+        return f"sample(n={params.n},T={params.temperature:g})"
+    return "greedy"
