@@ -16,8 +16,8 @@ import pytest
 
 datasets = pytest.importorskip("datasets", reason="the hub path needs the `datasets` library")
 
-from tunegap.data import get_benchmark
-from tunegap.errors import UserError
+from tunegap.data import get_benchmark  # noqa: E402
+from tunegap.errors import UserError  # noqa: E402
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 N = 4
@@ -47,7 +47,8 @@ def jsonl_head(path: Path, n: int = N) -> list[dict]:
 def medcalc_head(path: Path, n: int = N) -> list[dict]:
     csv.field_size_limit(2**31 - 1)
     with path.open(encoding="utf-8", newline="") as fh:
-        rows = [row for _, row in zip(range(n), csv.DictReader(fh))]
+        reader = csv.DictReader(fh)
+        rows = [next(reader) for _ in range(n)]
     for row in rows:  # the hub's parquet types these two columns as integers
         row["Row Number"], row["Calculator ID"] = int(row["Row Number"]), int(row["Calculator ID"])
     return rows
@@ -55,7 +56,8 @@ def medcalc_head(path: Path, n: int = N) -> list[dict]:
 
 def write_split(root: Path, split: str, rows: list[dict], folder: str = "data") -> None:
     (root / folder).mkdir(parents=True, exist_ok=True)
-    datasets.Dataset.from_list(rows).to_parquet(str(root / folder / f"{split}-00000-of-00001.parquet"))
+    path = root / folder / f"{split}-00000-of-00001.parquet"
+    datasets.Dataset.from_list(rows).to_parquet(str(path))
 
 
 def gsm8k_copy(root: Path, data: Path) -> Path:
@@ -117,7 +119,8 @@ def test_no_data_dir_loads_the_known_hub_id(name, data, tmp_path, monkeypatch):
     monkeypatch.setattr(datasets, "load_dataset", redirect)
     exs = bench.load_test(None)
     assert len(exs) == N
-    want = ("openai/gsm8k", "main", "test") if name == "gsm8k" else (HUB[name][0], None, HUB[name][1])
+    want = (("openai/gsm8k", "main", "test") if name == "gsm8k"
+            else (HUB[name][0], None, HUB[name][1]))
     assert calls == [want]
     assert bench.hub_id == want[0]
     if name == "gsm8k":  # few-shot exemplars come from the hub's train split
@@ -135,8 +138,8 @@ def test_save_to_disk_copy_and_cli_source(data, tmp_path):
 
     copy = hub_copy("medcalc", tmp_path / "medcalc", data)
     proc = subprocess.run([sys.executable, "-m", "tunegap.cli", "data", "show", "medcalc",
-                           "--source", str(copy), "--n", "2"], capture_output=True, text=True, check=False,
-                          timeout=120, env={**os.environ, "COLUMNS": "200"})
+                           "--source", str(copy), "--n", "2"], capture_output=True, text=True,
+                          check=False, timeout=120, env={**os.environ, "COLUMNS": "200"})
     assert proc.returncode == 0, proc.stderr
     assert f"medcalc: {N} items; first 2:" in proc.stdout
     assert "medcalc-1" in proc.stdout and "medcalc-3" not in proc.stdout

@@ -114,7 +114,7 @@ def csv_rows(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[Ro
             if len(cells) != len(header):
                 raise ref.error(f"the row has {len(cells)} columns but the header has "
                                 f"{len(header)}", field=header[min(len(cells), len(header) - 1)])
-            yield ref, dict(zip(header, cells))
+            yield ref, dict(zip(header, cells, strict=True))
 
 
 def read_json(path: Path) -> Any:
