@@ -136,11 +136,23 @@ def _print_grid(rows) -> None:
 
 
 def _print_results(results) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     if results.caveat:
-        out.print(f"[yellow]Caveat:[/yellow] {results.caveat}")
-    out.print(results.table_markdown(), markup=False, highlight=False, soft_wrap=True)
-    out.print(f"Report: {results.run_dir / 'tables.md'}  ·  {results.run_dir / 'results.json'}  ·  "
-              f"{results.run_dir / 'samples.jsonl'}")
+        out.print(f"[yellow]Caveat:[/yellow] {escape(results.caveat)}")
+    ext, grader = results.primary
+    table = Table(title=f"instruct − base, % (extractor {ext}, grader {grader}; "
+                        "every combination is in tables.md)")
+    for col in ("pair", "benchmark", "setting", "decoding", "metric", "instruct", "base", "Δ", "n"):
+        table.add_column(col, justify="right" if col in ("instruct", "base", "Δ", "n") else "left")
+    for g in results.headline():
+        table.add_row(*(escape(x) for x in (g.pair, g.benchmark, g.setting, g.decoding, g.metric)),
+                      f"{g.instruct:.2f}", f"{g.base:.2f}", f"{g.delta:+.2f}", str(g.n))
+    out.print(table)
+    run_dir = results.run_dir
+    out.print(f"Report: {run_dir / 'tables.md'} · {run_dir / 'results.json'} · "
+              f"{run_dir / 'samples.jsonl'}", soft_wrap=True)
 
 
 from tunegap.cli_grade import grade as _grade_command

@@ -46,6 +46,22 @@ class Results:
     def table_markdown(self) -> str:
         return gap_tables(self.gaps)
 
+    @property
+    def primary(self) -> tuple[str, str]:
+        """(extractor, grader) the terminal summary shows: by-side if configured, else the first
+        of each list. Every combination is in tables.md and results.json."""
+        ext = "by-side" if self.config.get("extractor_by_side") else self.config["extractors"][0]
+        return ext, self.config["graders"][0]
+
+    def headline(self) -> list[Gap]:
+        """Gaps under the primary extractor and grader, headline metrics only."""
+        from tunegap.report.markdown import headline_metrics
+
+        ext, grader = self.primary
+        chosen = [g for g in self.gaps if g.extractor == ext and g.grader == grader]
+        keep = headline_metrics(chosen)
+        return [g for g in chosen if (g.benchmark, g.decoding, g.metric) in keep]
+
     def gap(self, **where: str) -> list[Gap]:
         return [g for g in self.gaps if all(getattr(g, k) == v for k, v in where.items())]
 

@@ -27,6 +27,14 @@ def _headline(metric: str, all_metrics: set[str]) -> bool:
     return False
 
 
+def headline_metrics(gaps: Sequence[Gap]) -> set[tuple[str, str, str]]:
+    """(benchmark, decoding, metric) triples worth a headline."""
+    metrics_of: dict[tuple, set[str]] = defaultdict(set)
+    for g in gaps:
+        metrics_of[(g.benchmark, g.decoding)].add(g.metric)
+    return {(*k, m) for k, ms in metrics_of.items() for m in ms if _headline(m, ms)}
+
+
 def gap_tables(gaps: Sequence[Gap]) -> str:
     blocks: dict[tuple, list[Gap]] = defaultdict(list)
     for g in gaps:
