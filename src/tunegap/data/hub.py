@@ -9,6 +9,7 @@ Rows come back with a RowRef like `hub:openai/gsm8k[test]`, row N, for one-line 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,26 @@ def _both_ways(benchmark: str, local_hint: str) -> str:
     return (f"pass --data-dir DIR with {local_hint} (the release files), or install the "
             f"`datasets` library (pip install 'tunegap[data]') and go online so the hub copy "
             f"can be downloaded")
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """No retry warnings or progress bars on stderr: a failure must read as one line."""
+    import datasets
+    import huggingface_hub.utils.logging as hub_logging
+
+    levels = (datasets.logging.get_verbosity(), hub_logging.get_verbosity())
+    bars = datasets.is_progress_bar_enabled()
+    datasets.logging.set_verbosity_error()
+    hub_logging.set_verbosity_error()
+    datasets.disable_progress_bars()
+    try:
+        yield
+    finally:
+        datasets.logging.set_verbosity(levels[0])
+        hub_logging.set_verbosity(levels[1])
+        if bars:
+            datasets.enable_progress_bars()
 
 
 def _load(source: str, config: str | None, split: str) -> Any:
@@ -43,7 +64,8 @@ def hub_rows(source: str, *, split: str, benchmark: str, local_hint: str,
         raise UserError(f"benchmark '{benchmark}': no local data given and the `datasets` "
                         f"library is not installed; {_both_ways(benchmark, local_hint)}") from None
     try:
-        ds = _load(source, config, split)
+        with _quiet():
+            ds = _load(source, config, split)
     except Exception as exc:  # noqa: BLE001  (network, missing split, bad files: all one message)
         reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
         raise UserError(f"benchmark '{benchmark}': could not load '{source}' split '{split}' "
