@@ -23,6 +23,7 @@ demo: $(VENV)/.demo-installed
 	$(BIN)/tunegap run --preset demo $(ARGS)
 
 test: $(VENV)/.dev-installed
+	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import SHARED_DATA
 from tunegap.data import BENCHMARKS, get_benchmark, gsm8k, math_perturb, medcalc
-
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 @pytest.fixture(scope="module")

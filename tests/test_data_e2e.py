@@ -28,11 +28,11 @@ import pytest
 import yaml
 
 import tunegap
+from tests.helpers import SHARED_DATA
 from tunegap.data import get_benchmark
 from tunegap.grade import applies
 from tunegap.types import Example
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 # 5 is the issue's --limit; the default is 2 because on a 2-core machine shared with other jobs
 # the demo models were measured at 20-60 prompt tokens/s, and 15 cells x 2 sides x 5 items did
 # not finish in 10 minutes. Set TUNEGAP_E2E_LIMIT=5 on a machine with cores to spare.

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.helpers import SHARED_DATA
 from tunegap.data import get_benchmark
 from tunegap.errors import UserError
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MEDCALC_CSV = SHARED_DATA / "medcalc_bench" / "test_data.csv"
 
 

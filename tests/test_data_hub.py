@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import SHARED_DATA
+
 datasets = pytest.importorskip("datasets", reason="the hub path needs the `datasets` library")
 
 from tunegap.data import get_benchmark  # noqa: E402
 from tunegap.errors import UserError  # noqa: E402
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 N = 4
 
 

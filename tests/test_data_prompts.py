@@ -4,10 +4,10 @@ LaTeX family's boxed answers, per-item exemplars, and settings checked per bench
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from tests.helpers import SHARED_DATA
 from tunegap.config import RunConfig, SettingSpec
 from tunegap.errors import UserError
 from tunegap.extract import strict
@@ -89,7 +89,7 @@ def test_settings_are_checked_per_benchmark(tmp_path):
 
 
 def test_plan_gives_medcalc_one_shot_its_calculators_exemplar():
-    data = Path(__file__).resolve().parents[2] / "shared" / "data"
+    data = SHARED_DATA
     if not (data / "medcalc_bench" / "test_data.csv").is_file():
         pytest.skip(f"MedCalc-Bench not found under {data}")
 

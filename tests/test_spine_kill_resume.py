@@ -18,9 +18,9 @@ pytest.importorskip("llama_cpp")
 
 
 def start_run(config_path, log_path):
-    log = open(log_path, "w")
-    return subprocess.Popen([sys.executable, "-m", "tunegap.cli", "run", str(config_path),
-                             "--no-progress"], stdout=log, stderr=subprocess.STDOUT)
+    with open(log_path, "w") as log:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen([sys.executable, "-m", "tunegap.cli", "run", str(config_path),
+                                 "--no-progress"], stdout=log, stderr=subprocess.STDOUT)
 
 
 def stored(db_path) -> int:

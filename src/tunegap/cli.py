@@ -9,6 +9,9 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from tunegap.cli_backends import backends as backends_command
+from tunegap.cli_data import data_app
+from tunegap.cli_grade import grade as grade_command
 from tunegap.config import RunConfig, load_config_file, load_preset, preset_names
 from tunegap.errors import BackendError, UserError
 
@@ -68,7 +71,8 @@ def run(
 @app.command()
 def report(run_dir: Path = typer.Argument(..., help="a run directory")) -> None:
     """Rebuild results.json, samples.jsonl and tables from a stored run (no model is loaded)."""
-    from tunegap.runner import STORE_NAME, report as rebuild
+    from tunegap.runner import STORE_NAME
+    from tunegap.runner import report as rebuild
 
     if not (run_dir / STORE_NAME).is_file():
         raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run_dir))
@@ -155,17 +159,10 @@ def _print_results(results) -> None:
               f"{run_dir / 'samples.jsonl'}", soft_wrap=True)
 
 
-from tunegap.cli_grade import grade as _grade_command
-
-app.command(name="grade")(_grade_command)
-
-from tunegap.cli_data import data_app  # noqa: E402
-
+# Commands that live in their own modules.
+app.command(name="grade")(grade_command)
 app.add_typer(data_app, name="data")
-
-from tunegap.cli_backends import backends as _backends_command  # noqa: E402
-
-app.command(name="backends")(_backends_command)
+app.command(name="backends")(backends_command)
 
 
 def main() -> None:

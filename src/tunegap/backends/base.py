@@ -66,5 +66,5 @@ class Backend(ABC):
         """The exact text the model sees for this prompt, where the backend can tell."""
         return prompt.text
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Release the model (memory, threads, connections)."""

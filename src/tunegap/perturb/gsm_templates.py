@@ -272,7 +272,8 @@ def _t21(r):
 
 @template("savings-bike", 4)
 def _t22(r):
-    n, s, w, b, h, x = _name(r), r.randint(5, 20), r.randint(4, 12), r.randint(20, 90), r.randint(5, 20), r.randint(3, 25)
+    n, s, w = _name(r), r.randint(5, 20), r.randint(4, 12)
+    b, h, x = r.randint(20, 90), r.randint(5, 20), r.randint(3, 25)
     saved = s * w
     if b + h >= saved:
         return None

@@ -3,6 +3,7 @@ instruct | base | Δ (instruct − base), one block per benchmark × decoding ×
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -10,7 +11,7 @@ from tunegap.analysis.metrics import Gap
 
 
 def _fmt(x: float) -> str:
-    return "n/a" if x != x else f"{x:.2f}"
+    return "n/a" if math.isnan(x) else f"{x:.2f}"
 
 
 # Which metrics get a table: the headline one per decoding, not every k.
