@@ -39,7 +39,7 @@ def test_rerun_generates_nothing_and_seed_reproduces(tmp_path):
     assert outputs(tmp_path / "b") == stored
     # The samples differ from each other (it really sampled), and pass@k / maj@k were computed.
     texts = {}
-    for key, idx, text in stored:
+    for key, _idx, text in stored:
         texts.setdefault(key, set()).add(text)
     assert any(len(v) > 1 for v in texts.values())
     cell = next(c for c in first.cells if c.decoding.startswith("sample") and c.side == "instruct")
