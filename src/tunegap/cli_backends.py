@@ -11,6 +11,7 @@ import importlib.util
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tunegap.backends import REGISTRY
@@ -48,7 +49,7 @@ def backends(as_json: bool = typer.Option(False, "--json", help="machine-readabl
     names = list(Capabilities().describe())
     table = Table("backend", "installed", *names)
     for r in rows:
-        mark = "yes" if r["installed"] else f"no: pip install 'tunegap[{r['extra']}]'"
+        mark = "yes" if r["installed"] else escape(f"no: pip install 'tunegap[{r['extra']}]'")
         table.add_row(r["name"], mark,
                       *("yes" if r["capabilities"].get(n) else "-" for n in names))
     out.print(table)
