@@ -96,14 +96,9 @@ class Request:
     model: str  # the model's fingerprint (ModelSpec.fingerprint)
     prompt: Prompt
     params: SamplingParams
-    # Strategy-specific branch id (e.g. CoT-decoding's forced first token); part of the key.
-    branch: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = {"model": self.model, "prompt": self.prompt.to_dict(), "params": self.params.to_dict()}
-        if self.branch is not None:
-            d["branch"] = self.branch
-        return d
+        return {"model": self.model, "prompt": self.prompt.to_dict(), "params": self.params.to_dict()}
 
     @property
     def key(self) -> str:
