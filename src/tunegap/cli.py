@@ -140,20 +140,29 @@ def _print_grid(rows) -> None:
 
 
 def _print_results(results) -> None:
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
 
     if results.caveat:
         out.print(f"[yellow]Caveat:[/yellow] {escape(results.caveat)}")
     ext, grader = results.primary
-    table = Table(title=f"instruct − base, % (extractor {ext}, grader {grader}; "
-                        "every combination is in tables.md)")
-    for col in ("pair", "benchmark", "setting", "decoding", "metric", "instruct", "base", "Δ", "n"):
-        table.add_column(col, justify="right" if col in ("instruct", "base", "Δ", "n") else "left")
+    out.print(f"instruct − base, % (extractor {escape(ext)}, grader {escape(grader)}; "
+              "every extractor × grader is in tables.md)", soft_wrap=True)
+    # One table per pair and benchmark keeps each row readable in an 80-column terminal.
+    groups: dict[tuple[str, str], list] = {}
     for g in results.headline():
-        table.add_row(*(escape(x) for x in (g.pair, g.benchmark, g.setting, g.decoding, g.metric)),
-                      f"{g.instruct:.2f}", f"{g.base:.2f}", f"{g.delta:+.2f}", str(g.n))
-    out.print(table)
+        groups.setdefault((g.pair, g.benchmark), []).append(g)
+    for (pair, benchmark), rows in groups.items():
+        table = Table(title=f"{escape(pair)} · {escape(benchmark)}", box=box.SIMPLE_HEAD,
+                      show_edge=False, pad_edge=False)
+        for col in ("setting", "decoding", "metric", "instruct", "base", "Δ", "n"):
+            table.add_column(col, justify="right" if col in ("instruct", "base", "Δ", "n")
+                             else "left")
+        for g in rows:
+            table.add_row(*(escape(x) for x in (g.setting, g.decoding, g.metric)),
+                          f"{g.instruct:.2f}", f"{g.base:.2f}", f"{g.delta:+.2f}", str(g.n))
+        out.print(table)
     run_dir = results.run_dir
     out.print(f"Report: {run_dir / 'tables.md'} · {run_dir / 'results.json'} · "
               f"{run_dir / 'samples.jsonl'}", soft_wrap=True)
