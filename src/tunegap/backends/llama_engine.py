@@ -59,10 +59,15 @@ def quiet_native_stderr(enabled: bool = True) -> Iterator[None]:
         os.close(devnull)
 
 
+# ggml type ids for the KV cache; f16 is llama.cpp's default, f32 removes its rounding.
+KV_CACHE_TYPES = {"f32": 0, "f16": 1}
+
+
 class LlamaEngine:
     def __init__(self, path: Path, *, n_threads: int | None = None, n_batch: int = 512,
                  kv_unified: bool = False, max_seqs: int = 64, n_gpu_layers: int = 0,
-                 flash_attn: bool = False, verbose: bool = False) -> None:
+                 flash_attn: bool = False, kv_cache_type: str = "f16",
+                 verbose: bool = False) -> None:
         lib = self.lib = _lib()
         self.verbose = verbose
         lib.llama_backend_init()
@@ -78,6 +83,7 @@ class LlamaEngine:
         self.n_threads = n_threads or max(1, os.cpu_count() or 1)
         self.n_batch, self.kv_unified, self.max_seqs = n_batch, kv_unified, max_seqs
         self.flash_attn = flash_attn
+        self.kv_cache_type = KV_CACHE_TYPES[kv_cache_type]
         self.ctx = None
         self.batch = None
         self.n_seq_max = 0
@@ -155,6 +161,7 @@ class LlamaEngine:
         cparams.n_seq_max = n_seq_max
         cparams.n_threads = cparams.n_threads_batch = self.n_threads
         cparams.kv_unified = self.kv_unified
+        cparams.type_k = cparams.type_v = self.kv_cache_type
         cparams.no_perf = True
         # Off by default, like llama-cpp-python's Llama (and so its server): same numerics.
         cparams.flash_attn_type = (lib.LLAMA_FLASH_ATTN_TYPE_ENABLED if self.flash_attn

@@ -10,7 +10,8 @@ Chat prompts are rendered here through the model's own template (GGUF metadata
 saw is stored with every sample.
 
 Options (`backend.options`): kv_unified (default False), max_seqs (default 64), n_batch
-(default 512), n_gpu_layers (default 0), flash_attn (default False), verbose (default False).
+(default 512), n_gpu_layers (default 0), flash_attn (default False), kv_cache_type (f16 or
+f32, default f16), verbose (default False).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from tunegap.backends.base import Backend, Capabilities
-from tunegap.backends.llama_engine import LlamaEngine
+from tunegap.backends.llama_engine import KV_CACHE_TYPES, LlamaEngine
 from tunegap.backends.stepping import Job, first_candidates, run_jobs
 from tunegap.config import ModelSpec
 from tunegap.errors import UserError
@@ -27,7 +28,8 @@ from tunegap.models import resolve_model_path
 from tunegap.prompts.chat_template import render_chat
 from tunegap.types import Generation, Prompt, Request, TokenCandidate
 
-_OPTIONS = {"kv_unified", "max_seqs", "n_batch", "n_gpu_layers", "flash_attn", "verbose"}
+_OPTIONS = {"kv_unified", "max_seqs", "n_batch", "n_gpu_layers", "flash_attn", "kv_cache_type",
+            "verbose"}
 
 
 class LlamaCppBackend(Backend):
@@ -44,12 +46,17 @@ class LlamaCppBackend(Backend):
         if unknown:
             raise UserError(f"unknown llamacpp backend option(s): {', '.join(unknown)} "
                             f"(known: {', '.join(sorted(_OPTIONS))})", field="backend.options")
+        kv_cache_type = str(opts.get("kv_cache_type", "f16"))
+        if kv_cache_type not in KV_CACHE_TYPES:
+            raise UserError(f"backend.options.kv_cache_type must be one of "
+                            f"{', '.join(KV_CACHE_TYPES)}, not {kv_cache_type!r}",
+                            field="backend.options.kv_cache_type")
         self.path = resolve_model_path(spec.backend.model)
         self.engine = LlamaEngine(
             self.path, n_threads=spec.backend.n_threads,
             n_batch=int(opts.get("n_batch", 512)), kv_unified=bool(opts.get("kv_unified", False)),
             max_seqs=int(opts.get("max_seqs", 64)), n_gpu_layers=int(opts.get("n_gpu_layers", 0)),
-            flash_attn=bool(opts.get("flash_attn", False)),
+            flash_attn=bool(opts.get("flash_attn", False)), kv_cache_type=kv_cache_type,
             verbose=bool(opts.get("verbose", False)))
         self.template = spec.backend.chat_template or self.engine.chat_template()
         self.bos_text = self.engine.token_text(self.engine.bos)
