@@ -40,7 +40,7 @@ def test_grade_stored_demo_run(tmp_path):
     gens_sql = "SELECT * FROM generations ORDER BY request_key, sample_index"
     before = _table(db_path, gens_sql)
     graders_before = {r[0] for r in _table(db_path, "SELECT DISTINCT grader FROM grades")}
-    assert before and graders_before == set(cfg.graders)
+    assert before and graders_before == set(cfg.resolved_graders()) == {"numeric"}
 
     from tunegap.cli import app
 
@@ -52,7 +52,7 @@ def test_grade_stored_demo_run(tmp_path):
     extractors = {r[0] for r in _table(db_path, "SELECT DISTINCT extractor FROM answers")}
     graders = {r[0] for r in _table(db_path, "SELECT DISTINCT grader FROM grades")}
     assert {*cfg.extractors, "boxed", "json"} <= extractors
-    assert {*cfg.graders, "math-standard", "math-verify"} <= graders
+    assert {*cfg.resolved_graders(), "math-standard", "math-verify"} <= graders
     n_units = len(before)
     n_rows = _table(db_path, "SELECT COUNT(*) FROM grades")[0][0]
     assert n_rows == n_units * len(extractors) * len(graders)
@@ -74,3 +74,21 @@ def test_grade_stored_demo_run(tmp_path):
     for a in s.agreements:
         assert a.n == a.both_right + a.both_wrong + a.only_a + a.only_b
         assert len(a.disagreements) == min(a.disagree, 50)
+
+
+def test_terminal_summary_uses_each_benchmarks_own_grader(tmp_path):
+    """The paper presets list numeric first; MedCalc must still be summarised under medcalc
+    (its limits) and Math-500 under a LaTeX grader, not dropped or graded as plain numbers."""
+    from tunegap.analysis.metrics import Gap
+    from tunegap.results import Results
+
+    graders = ["numeric", "math-verify", "medcalc"]
+    gaps = [Gap("p", b, "zeroshot_cot", "greedy", "strict", g, "accuracy", 5, 40.0, 20.0, 20.0)
+            for b, gs in [("medcalc", ["numeric", "medcalc"]), ("math500", ["math-verify"]),
+                          ("gsm8k", ["numeric"])] for g in gs]
+    res = Results(run_dir=tmp_path, config={"extractors": ["strict"], "graders": graders},
+                  cells=[], gaps=gaps)
+    assert [res.primary_grader(b) for b in ("medcalc", "math500", "gsm8k")] == \
+        ["medcalc", "math-verify", "numeric"]
+    assert {(g.benchmark, g.grader) for g in res.headline()} == \
+        {("medcalc", "medcalc"), ("math500", "math-verify"), ("gsm8k", "numeric")}

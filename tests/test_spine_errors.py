@@ -1,5 +1,6 @@
 """Bad input: one line naming file, line and field; exit code 2; nothing half-written."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,34 @@ def test_unknown_benchmark_and_setting_flags(tmp_path):
     assert "unknown benchmark 'gsm9k'" in msg
     msg = one_error_line(run_cli("plan", "--preset", "demo", "--settings", "sevenshot"))
     assert "sevenshot" in msg
+
+
+def test_scoring_names_and_graders_are_checked_before_any_generation(tmp_path):
+    """A grader that can judge none of a benchmark's answers (numeric on Math-500's LaTeX) would
+    leave its cells empty after hours of generation: it is an error up front, as are unknown
+    extractor and grader names. The models are never loaded (nothing written)."""
+    data = tmp_path / "data" / "math500"
+    data.mkdir(parents=True)
+    (data / "test.jsonl").write_text(json.dumps({
+        "problem": "Compute $\\frac12 + \\frac14$.", "solution": "$\\boxed{\\frac34}$",
+        "answer": "\\frac34", "subject": "Algebra", "level": 1,
+        "unique_id": "test/algebra/1.json"}) + "\n")
+    cases = [({"graders": ["numeric"]}, "no configured grader (numeric) can judge math500"),
+             ({"graders": ["numerik"]}, "unknown grader 'numerik'"),
+             ({"extractors": ["strictest"]}, "unknown extractor 'strictest'")]
+    for i, (over, want) in enumerate(cases):
+        cfg = demo_config_dict(tmp_path / f"out{i}", benchmarks=["math500"],
+                               settings=["zeroshot_cot"])
+        cfg.update(data_dir=str(tmp_path / "data"), **over)
+        msg = one_error_line(run_cli("run", str(write_yaml(tmp_path / f"c{i}.yaml", cfg))))
+        assert want in msg, msg
+        assert not (tmp_path / f"out{i}").exists()
+
+
+def test_graders_default_to_each_benchmarks_own():
+    cfg = load_preset("demo").with_overrides(benchmarks=["gsm8k", "medcalc", "math500",
+                                                         "gsm_plus"])
+    assert cfg.graders is None
+    assert cfg.resolved_graders() == ["numeric", "medcalc", "math-standard", "math-verify",
+                                      "unanswerable"]
+    assert cfg.with_overrides(graders=["medcalc"]).resolved_graders() == ["medcalc"]

@@ -146,15 +146,16 @@ def _print_results(results) -> None:
 
     if results.caveat:
         out.print(f"[yellow]Caveat:[/yellow] {escape(results.caveat)}")
-    ext, grader = results.primary
-    out.print(f"instruct − base, % (extractor {escape(ext)}, grader {escape(grader)}; "
-              "every extractor × grader is in tables.md)", soft_wrap=True)
+    out.print(f"instruct − base, % (extractor {escape(results.primary_extractor)}; every "
+              "extractor × grader is in tables.md)", soft_wrap=True)
     # One table per pair and benchmark keeps each row readable in an 80-column terminal.
     groups: dict[tuple[str, str], list] = {}
     for g in results.headline():
         groups.setdefault((g.pair, g.benchmark), []).append(g)
     for (pair, benchmark), rows in groups.items():
-        table = Table(title=f"{escape(pair)} · {escape(benchmark)}", box=box.SIMPLE_HEAD,
+        grader = results.primary_grader(benchmark)
+        table = Table(title=f"{escape(pair)} · {escape(benchmark)} · grader {escape(grader)}",
+                      box=box.SIMPLE_HEAD,
                       show_edge=False, pad_edge=False)
         for col in ("setting", "decoding", "metric", "instruct", "base", "Δ", "n"):
             table.add_column(col, justify="right" if col in ("instruct", "base", "Δ", "n")

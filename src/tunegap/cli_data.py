@@ -39,7 +39,7 @@ def list_benchmarks(data_dir: Path | None = DataOpt) -> None:
     if data_dir is not None and not Path(data_dir).is_dir():
         raise UserError("data directory not found", file=str(data_dir))
     table = Table()
-    for col in ("benchmark", "settings", "local files (under --data-dir)", "hub id",
+    for col in ("benchmark", "settings", "graders", "local files (under --data-dir)", "hub id",
                 "size", "found"):
         table.add_column(col, justify="right" if col in ("size", "found") else "left",
                          no_wrap=col in ("benchmark", "hub id", "size"), overflow="fold")
@@ -47,7 +47,8 @@ def list_benchmarks(data_dir: Path | None = DataOpt) -> None:
         local = "(generated)" if not bench.needs_data_dir else "\n".join(bench.local_files)
         hub = bench.hub_id or ("-" if bench.needs_data_dir else "(none needed)")
         size = f"{bench.expected_size:,}" if bench.expected_size else "?"
-        table.add_row(*(escape(x) for x in (name, "\n".join(bench.settings), local, hub, size,
+        table.add_row(*(escape(x) for x in (name, "\n".join(bench.settings),
+                                            "\n".join(bench.graders), local, hub, size,
                                             _local_count(bench, data_dir))))
     out.print(table)
     out.print("Without --data-dir, hub benchmarks load through `datasets` "

@@ -146,7 +146,9 @@ class RunConfig(_Strict):
     # Score each side with its own extractor as one extra column, "by-side" (the paper reads
     # instruct answers from JSON and base answers with an LLM extractor).
     extractor_by_side: dict[Literal["base", "instruct"], str] | None = None
-    graders: list[str] = Field(default_factory=lambda: ["numeric"])
+    # None: each benchmark's own graders (Benchmark.graders), e.g. numeric for GSM8K, medcalc
+    # for MedCalc-Bench, math-standard and math-verify for Math-500.
+    graders: list[str] | None = None
     # The auxiliary model of the `llm` extractor (any backend); not shown the question.
     llm_extractor: ModelSpec | None = None
     limit: int | None = None
@@ -189,6 +191,14 @@ class RunConfig(_Strict):
     def all_benchmarks(self) -> list[str]:
         extra = self.optional_benchmarks if self.data_dir is not None else []
         return list(dict.fromkeys([*self.benchmarks, *extra]))
+
+    def resolved_graders(self) -> list[str]:
+        if self.graders:
+            return list(self.graders)
+        from tunegap.data import get_benchmark
+
+        return list(dict.fromkeys(g for b in self.all_benchmarks
+                                  for g in get_benchmark(b).graders))
 
     @property
     def run_dir(self) -> Path:

@@ -47,18 +47,30 @@ class Results:
         return gap_tables(self.gaps)
 
     @property
-    def primary(self) -> tuple[str, str]:
-        """(extractor, grader) the terminal summary shows: by-side if configured, else the first
-        of each list. Every combination is in tables.md and results.json."""
-        ext = "by-side" if self.config.get("extractor_by_side") else self.config["extractors"][0]
-        return ext, self.config["graders"][0]
+    def primary_extractor(self) -> str:
+        """The extractor the terminal summary shows: by-side if configured, else the first.
+        Every extractor × grader is in tables.md and results.json."""
+        return "by-side" if self.config.get("extractor_by_side") else self.config["extractors"][0]
+
+    def primary_grader(self, benchmark: str) -> str:
+        """The grader the summary shows for a benchmark: its own preferred grader when the run
+        has it (medcalc for MedCalc-Bench, not numeric), else the run's first that judged it."""
+        from tunegap.data import BENCHMARKS
+
+        graders = self.config["graders"]
+        judged = {g.grader for g in self.gaps if g.benchmark == benchmark}
+        own = BENCHMARKS[benchmark].graders if benchmark in BENCHMARKS else ()
+        return next((g for g in [*own, *graders] if g in graders and g in judged), graders[0])
 
     def headline(self) -> list[Gap]:
-        """Gaps under the primary extractor and grader, headline metrics only."""
+        """Gaps under the primary extractor and each benchmark's primary grader, headline
+        metrics only."""
         from tunegap.report.markdown import headline_metrics
 
-        ext, grader = self.primary
-        chosen = [g for g in self.gaps if g.extractor == ext and g.grader == grader]
+        ext = self.primary_extractor
+        grader_of = {b: self.primary_grader(b) for b in dict.fromkeys(g.benchmark
+                                                                      for g in self.gaps)}
+        chosen = [g for g in self.gaps if g.extractor == ext and g.grader == grader_of[g.benchmark]]
         keep = headline_metrics(chosen)
         return [g for g in chosen if (g.benchmark, g.decoding, g.metric) in keep]
 

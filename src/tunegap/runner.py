@@ -17,6 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tunegap.backends import load_backend
 from tunegap.config import ModelSpec, RunConfig
+from tunegap.errors import UserError
+from tunegap.grade import GRADERS, applies
 from tunegap.plan import build_plan, plan_rows, unique_requests
 from tunegap.report import write_report
 from tunegap.results import Results
@@ -62,11 +64,39 @@ def _generate_model(store: Store, attempt: int, model: ModelSpec, requests: Sequ
     return len(missing)
 
 
+def check_scoring(extractors: Sequence[str], graders: Sequence[str], items) -> None:
+    """Before any generation: names are known, and every benchmark has a grader that can judge
+    its answers (otherwise its cells would stay empty after the expensive part)."""
+    from tunegap.data import get_benchmark
+    from tunegap.extract import check_extractor
+
+    for name in extractors:
+        check_extractor(name)
+
+    unknown = [g for g in graders if g not in GRADERS]
+    if unknown:
+        raise UserError(f"unknown grader '{unknown[0]}' (known: {', '.join(sorted(GRADERS))})",
+                        field="graders")
+    judged: dict[str, bool] = {}
+    for item in items:
+        ex = item.example
+        if not judged.get(ex.benchmark):
+            judged[ex.benchmark] = any(applies(g, ex) for g in graders)
+    for name, ok in judged.items():
+        if not ok:
+            own = ", ".join(get_benchmark(name).graders)
+            raise UserError(f"no configured grader ({', '.join(graders)}) can judge {name}'s "
+                            f"answers: add one of {own} to graders (or leave graders unset)",
+                            field="graders")
+
+
 def run(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool = True,
         console: Console | None = None) -> Results:
     """Run (or resume) an evaluation and write its report. Returns the results."""
     console = console or Console(stderr=True)
+    config = config.model_copy(update={"graders": config.resolved_graders()})
     items = build_plan(config)  # loads data; a bad file fails here, before anything is written
+    check_scoring(config.extractors, config.graders, items)
     run_dir = config.run_dir
     store = open_store(run_dir)
     try:

@@ -16,7 +16,7 @@ from tunegap.config import ModelSpec
 from tunegap.errors import UserError
 from tunegap.extract import BATCH_EXTRACTORS, check_extractor, get_extractor
 from tunegap.extract import llm as llm_extract
-from tunegap.grade import GRADERS, MISSING, NOT_APPLICABLE, Grade, applies
+from tunegap.grade import GRADERS, MISSING, NOT_APPLICABLE, Grade, applies, judges_missing
 from tunegap.grade.limits import DEFAULT_LIMIT_S, GraderPool, Job
 from tunegap.store import Store
 from tunegap.types import Example
@@ -106,7 +106,7 @@ def score_store(store: Store, extractors: Sequence[str], graders: Sequence[str],
                 row_key = (key, idx, ename, gname, target)
                 if not applies(gname, ex):
                     cells.append((row_key, NOT_APPLICABLE))
-                elif answer is None:
+                elif answer is None and not judges_missing(gname):
                     cells.append((row_key, MISSING))
                 else:
                     q = (gname, answer, target, ex_id)

@@ -97,4 +97,5 @@ BENCHMARK = Benchmark(
     hub_id=HUB_ID,
     local_files=("gsm_plus/gsmplus_testmini.jsonl", "gsm8k/test.jsonl (seed ids)",
                  "gsm8k/train.jsonl (few-shot)"),
+    graders=("numeric", "unanswerable"),
 )

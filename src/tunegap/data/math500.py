@@ -62,4 +62,5 @@ BENCHMARK = Benchmark(
     load_hub=load_hub,
     hub_id=HUB_ID,
     local_files=("math500/test.jsonl",),
+    graders=("math-standard", "math-verify"),
 )

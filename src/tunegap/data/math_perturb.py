@@ -173,6 +173,7 @@ def _perturbed(kind: str, what: str) -> Benchmark:
         exemplars_for=original_exemplar,
         expected_size=EXPECTED,
         local_files=(f"{SUBDIR}/math_perturb_{kind}.jsonl", f"{SUBDIR}/{ORIGINALS}"),
+        graders=("math-standard", "math-verify"),
     )
 
 
@@ -186,6 +187,7 @@ ORIGINAL = Benchmark(
     load_test=load_original,
     expected_size=EXPECTED,
     local_files=(f"{SUBDIR}/{ORIGINALS}",),
+    graders=("math-standard", "math-verify"),
 )
 BENCHMARK = HARD  # the paper's perturbed set
 BENCHMARKS = (HARD, SIMPLE, ORIGINAL)

@@ -174,4 +174,5 @@ BENCHMARK = Benchmark(
     load_hub=load_hub,
     hub_id=HUB_ID,
     local_files=(f"{SUBDIR}/{TEST_FILE}", f"{SUBDIR}/{ONE_SHOT_FILE} (one-shot)"),
+    graders=("medcalc",),
 )

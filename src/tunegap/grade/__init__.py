@@ -11,7 +11,7 @@ from collections.abc import Callable
 from types import ModuleType
 
 from tunegap.errors import UserError
-from tunegap.grade import math_standard, mathverify, medcalc, numeric
+from tunegap.grade import math_standard, mathverify, medcalc, numeric, unanswerable
 from tunegap.grade.base import MISSING, NOT_APPLICABLE, TIMEOUT, Grade
 from tunegap.types import Example
 
@@ -22,6 +22,7 @@ MODULES: dict[str, ModuleType] = {
     "math-standard": math_standard,
     "math-verify": mathverify,
     "medcalc": medcalc,
+    "unanswerable": unanswerable,
 }
 GRADERS: dict[str, Grader] = {name: mod.grade for name, mod in MODULES.items()}
 
@@ -40,6 +41,11 @@ def applies(name: str, example: Example) -> bool:
     return example.answer_type in mod.ANSWER_TYPES
 
 
+def judges_missing(name: str) -> bool:
+    """Whether a missing answer goes to the grader (it may be right) instead of being missing."""
+    return bool(getattr(MODULES[name], "JUDGES_MISSING", False))
+
+
 def grade_now(name: str, answer: str | None, target: str, example: Example) -> Grade:
     """One grade in this thread, no time limit (the worker processes call this)."""
     if not applies(name, example):
@@ -48,4 +54,4 @@ def grade_now(name: str, answer: str | None, target: str, example: Example) -> G
 
 
 __all__ = ["GRADERS", "MISSING", "NOT_APPLICABLE", "TIMEOUT", "Grade", "applies", "get_grader",
-           "grade_now"]
+           "grade_now", "judges_missing"]
