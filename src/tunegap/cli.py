@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -18,7 +19,9 @@ from tunegap.errors import BackendError, UserError
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Does instruction tuning make a model reason better, or only answer "
                        "better in its tuned format? Base vs instruct, same benchmarks, same budget.")
-out = Console()
+# Piped or redirected output has no terminal width to fit: give wide tables room instead of
+# rich's default of 80 columns, which truncates them (COLUMNS still wins when set).
+out = Console() if sys.stdout.isatty() or "COLUMNS" in os.environ else Console(width=160)
 err = Console(stderr=True)
 
 
@@ -116,10 +119,11 @@ def plan(
 
 
 def _print_grid(rows) -> None:
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(show_lines=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for col in ("pair", "side", "benchmark", "setting", "decoding", "items", "generations",
                 "prompt tok (est)", "gen tok budget"):
         table.add_column(col, justify="right" if col[0] in "igp" and col != "pair" else "left")
