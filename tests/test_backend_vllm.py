@@ -1,8 +1,11 @@
-"""vllm: request translation as pure functions (no vLLM needed); the engine test needs CUDA."""
+"""vllm: request translation as pure functions (no vLLM needed); the engine test needs CUDA and
+a model vLLM can load: TUNEGAP_VLLM_MODEL (a hub id or a local folder; default
+Qwen/Qwen2.5-0.5B, which needs the hub or a warm HF cache)."""
 
 from __future__ import annotations
 
 import math
+import os
 
 import pytest
 
@@ -79,7 +82,9 @@ def test_engine_greedy_and_cot_on_gpu():
         pytest.skip("vLLM engine tests need a CUDA GPU")
     from tunegap.backends.vllm import VLLMBackend
 
-    b = VLLMBackend(spec(gpu_memory_utilization=0.3))
+    model = os.environ.get("TUNEGAP_VLLM_MODEL", "Qwen/Qwen2.5-0.5B")
+    s = spec(gpu_memory_utilization=0.3)
+    b = VLLMBackend(s.model_copy(update={"backend": s.backend.model_copy(update={"model": model})}))
     assert vllm is not None
     prompt = Prompt(text="Question: What is 12 + 7?\nAnswer:")
     top = b.first_token_topk(prompt, 5)
