@@ -7,10 +7,10 @@ in a box. A base model gets "Problem: ... Solution:" text; an instruct model get
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
-from tunegap.types import Example, Message, Prompt
+from tunegap.prompts.layout import chat_prompt, text_prompt, worked_json
+from tunegap.types import Example, Prompt
 
 INSTRUCTION = (
     "Solve the problem, showing your reasoning. Write the final answer in simplest form inside "
@@ -34,27 +34,19 @@ def _worked(ex: Example) -> str:
     return solution
 
 
-def _worked_json(ex: Example) -> str:
-    return json.dumps({"step_by_step_thinking": (ex.solution or "").strip(), "answer": ex.target},
-                      ensure_ascii=False)
-
-
 def render(example: Example, exemplars: Sequence[Example], *, chat: bool,
            json_answer: bool = False, setting: str = "zeroshot_cot") -> Prompt:
     """zero-shot when `exemplars` is empty, one/few-shot otherwise."""
     instruction = JSON_INSTRUCTION if json_answer else INSTRUCTION
-    worked = _worked_json if json_answer else _worked
+    worked = worked_json if json_answer else _worked
     if chat:
-        messages: list[Message] = [Message("system", instruction)] if json_answer else []
-        for ex in exemplars:
-            user = ex.question if json_answer else f"{ex.question}\n\n{instruction}"
-            messages += [Message("user", user), Message("assistant", worked(ex))]
-        user = example.question if json_answer else f"{example.question}\n\n{instruction}"
-        messages.append(Message("user", f"{user} {COT_TRIGGER}"))
-        return Prompt(messages=tuple(messages))
-    blocks = [f"{instruction}\n"]
-    for ex in exemplars:
-        blocks.append(f"Problem: {ex.question}\nSolution: {worked(ex)}\n")
+        # JSON: the instruction as a system turn; boxed: repeated in every user turn.
+        def user(question: str) -> str:
+            return question if json_answer else f"{question}\n\n{instruction}"
+        return chat_prompt([(user(ex.question), worked(ex)) for ex in exemplars],
+                           f"{user(example.question)} {COT_TRIGGER}",
+                           system=instruction if json_answer else None)
     tail = "Solution:" if json_answer else f"Solution: {COT_TRIGGER}"
-    blocks.append(f"Problem: {example.question}\n{tail}")
-    return Prompt(text="\n".join(blocks), stop=TEXT_STOPS)
+    return text_prompt(instruction,
+                       [f"Problem: {ex.question}\nSolution: {worked(ex)}" for ex in exemplars],
+                       f"Problem: {example.question}\n{tail}", TEXT_STOPS)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from tunegap.types import Example, Message, Prompt
+from tunegap.prompts.layout import chat_prompt, text_prompt
+from tunegap.types import Example, Prompt
 
 INSTRUCTION = (
     "Reason through the problem one step at a time, then state the result on a final line "
@@ -48,30 +49,19 @@ def render(example: Example, exemplars: Sequence[Example], *, chat: bool,
     if json_answer:
         return _render_json(example, exemplars, chat=chat)
     if chat:
-        messages: list[Message] = []
-        for ex in exemplars:
-            messages.append(Message("user", _user_turn(ex)))
-            messages.append(Message("assistant", _worked(ex)))
         # Zero-shot CoT = the trigger appended to the question, as in the paper's protocol.
-        messages.append(Message("user", f"{_user_turn(example)} {COT_TRIGGER}"))
-        return Prompt(messages=tuple(messages))
-    blocks = [f"{INSTRUCTION}\n"]
-    for ex in exemplars:
-        blocks.append(f"Question: {ex.question}\nAnswer: {_worked(ex)}\n")
-    blocks.append(f"Question: {example.question}\nAnswer: {COT_TRIGGER}")
-    return Prompt(text="\n".join(blocks), stop=TEXT_STOPS)
+        return chat_prompt([(_user_turn(ex), _worked(ex)) for ex in exemplars],
+                           f"{_user_turn(example)} {COT_TRIGGER}")
+    return text_prompt(INSTRUCTION,
+                       [f"Question: {ex.question}\nAnswer: {_worked(ex)}" for ex in exemplars],
+                       f"Question: {example.question}\nAnswer: {COT_TRIGGER}", TEXT_STOPS)
 
 
 def _render_json(example: Example, exemplars: Sequence[Example], *, chat: bool) -> Prompt:
     """The paper's instruct-side format: the instruction as a system turn, JSON replies."""
     if chat:
-        messages = [Message("system", JSON_INSTRUCTION)]
-        for ex in exemplars:
-            messages += [Message("user", ex.question), Message("assistant", _worked_json(ex))]
-        messages.append(Message("user", f"{example.question} {COT_TRIGGER}"))
-        return Prompt(messages=tuple(messages))
-    blocks = [f"{JSON_INSTRUCTION}\n"]
-    for ex in exemplars:
-        blocks.append(f"Question: {ex.question}\nAnswer: {_worked_json(ex)}\n")
-    blocks.append(f"Question: {example.question} {COT_TRIGGER}\nAnswer:")
-    return Prompt(text="\n".join(blocks), stop=TEXT_STOPS)
+        return chat_prompt([(ex.question, _worked_json(ex)) for ex in exemplars],
+                           f"{example.question} {COT_TRIGGER}", system=JSON_INSTRUCTION)
+    return text_prompt(JSON_INSTRUCTION,
+                       [f"Question: {ex.question}\nAnswer: {_worked_json(ex)}" for ex in exemplars],
+                       f"Question: {example.question} {COT_TRIGGER}\nAnswer:", TEXT_STOPS)

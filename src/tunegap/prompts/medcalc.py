@@ -9,10 +9,10 @@ An instruct model gets the instruction as a system turn; a base model gets it as
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
-from tunegap.types import Example, Message, Prompt
+from tunegap.prompts.layout import chat_prompt, text_prompt, worked_json
+from tunegap.types import Example, Prompt
 
 ANSWER_FORMAT = "json"
 TEXT_STOPS = ("\nPatient note:", "\n\n\n\n")
@@ -38,13 +38,6 @@ def _task(ex: Example) -> str:
     return f"Patient note:\n{(ex.context or '').strip()}\n\nTask: {ex.question.strip()}"
 
 
-def _reply(ex: Example, *, direct: bool) -> str:
-    if direct:
-        return json.dumps({"answer": ex.target}, ensure_ascii=False)
-    return json.dumps({"step_by_step_thinking": (ex.solution or "").strip(), "answer": ex.target},
-                      ensure_ascii=False)
-
-
 def render(example: Example, exemplars: Sequence[Example], *, chat: bool,
            json_answer: bool = True, setting: str = "zeroshot_cot") -> Prompt:
     """`setting` is direct, zeroshot_cot or oneshot_cot; answers are JSON in every setting."""
@@ -52,13 +45,8 @@ def render(example: Example, exemplars: Sequence[Example], *, chat: bool,
     instruction = f"{_FORMATS['direct' if direct else 'cot']} {_UNITS}"
     shots = () if direct else exemplars
     if chat:
-        messages = [Message("system", instruction)]
-        for ex in shots:
-            messages += [Message("user", _task(ex)), Message("assistant", _reply(ex, direct=False))]
-        messages.append(Message("user", _task(example)))
-        return Prompt(messages=tuple(messages))
-    blocks = [f"{instruction}\n"]
-    for ex in shots:
-        blocks.append(f"{_task(ex)}\nAnswer: {_reply(ex, direct=False)}\n")
-    blocks.append(f"{_task(example)}\nAnswer:")
-    return Prompt(text="\n".join(blocks), stop=TEXT_STOPS)
+        return chat_prompt([(_task(ex), worked_json(ex)) for ex in shots],
+                           _task(example), system=instruction)
+    return text_prompt(instruction,
+                       [f"{_task(ex)}\nAnswer: {worked_json(ex)}" for ex in shots],
+                       f"{_task(example)}\nAnswer:", TEXT_STOPS)
