@@ -27,3 +27,11 @@ def demo_config_dict(out: Path, *, limit: int = 3, max_tokens: int = 48, batch_s
         "limit": limit,
         "out": str(out),
     }
+
+
+def scripted_pair(base: str = "b", instruct: str = "i", **backend) -> dict:
+    """A pair of scripted models; model NAME answers through RESPONDERS["scripted:NAME"]."""
+    def model(name, kind):
+        return {"name": name, "kind": kind,
+                "backend": {"type": "scripted", "model": f"scripted:{name}", **backend}}
+    return {"label": "p", "base": model(base, "base"), "instruct": model(instruct, "instruct")}

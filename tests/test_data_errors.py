@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import SHARED_DATA
+from tests.helpers import SHARED_DATA, scripted_pair
 from tunegap.data import get_benchmark
 from tunegap.errors import UserError
 
@@ -108,11 +108,8 @@ def test_run_stops_on_a_bad_row_before_writing_anything(data, tmp_path):
     header, rows = medcalc_rows(2)
     rows[0][header.index("Output Type")] = "fraction"
     starts = write_csv(tmp_path / "data" / "medcalc_bench" / "test_data.csv", header, rows)
-    model = {"backend": {"type": "scripted", "model": "scripted:x"}}
     cfg = {"name": "bad", "benchmarks": ["medcalc"], "settings": ["direct"],
-           "out": str(tmp_path / "out"),
-           "pairs": [{"label": "p", "base": {"name": "b", "kind": "base", **model},
-                      "instruct": {"name": "i", "kind": "instruct", **model}}]}
+           "out": str(tmp_path / "out"), "pairs": [scripted_pair()]}
     (tmp_path / "run.yaml").write_text(yaml.safe_dump(cfg))
     msg = one_error_line(cli("run", str(tmp_path / "run.yaml"), "--data-dir",
                              str(tmp_path / "data"), "--no-progress"))

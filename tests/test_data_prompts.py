@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.helpers import SHARED_DATA
+from tests.helpers import SHARED_DATA, scripted_pair
 from tunegap.config import RunConfig, SettingSpec
 from tunegap.errors import UserError
 from tunegap.extract import strict
@@ -75,12 +75,8 @@ def test_strict_reads_the_format_each_family_asks_for():
 
 
 def test_settings_are_checked_per_benchmark(tmp_path):
-    def model(name, kind):
-        return {"name": name, "kind": kind,
-                "backend": {"type": "scripted", "model": f"scripted:{name}"}}
     cfg = RunConfig.model_validate({
-        "name": "x", "pairs": [{"label": "p", "base": model("b", "base"),
-                                "instruct": model("i", "instruct")}],
+        "name": "x", "pairs": [scripted_pair()],
         "benchmarks": ["math500"], "settings": ["direct"], "data_dir": str(tmp_path)})
     with pytest.raises(UserError, match="no selected benchmark has a setting 'direct'"):
         build_plan(cfg)
@@ -93,12 +89,8 @@ def test_plan_gives_medcalc_one_shot_its_calculators_exemplar():
     if not (data / "medcalc_bench" / "test_data.csv").is_file():
         pytest.skip(f"MedCalc-Bench not found under {data}")
 
-    def model(name, kind):
-        return {"name": name, "kind": kind,
-                "backend": {"type": "scripted", "model": f"scripted:{name}"}}
     cfg = RunConfig.model_validate({
-        "name": "x", "pairs": [{"label": "p", "base": model("b", "base"),
-                                "instruct": model("i", "instruct")}],
+        "name": "x", "pairs": [scripted_pair()],
         "benchmarks": ["medcalc"], "settings": ["direct", "zeroshot_cot", "oneshot_cot"],
         "data_dir": str(data), "limit": 3})
     items = build_plan(cfg)

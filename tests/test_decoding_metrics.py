@@ -3,6 +3,7 @@ CoT-decoding selection, and the paper's asymmetric protocol compared in one colu
 
 import pytest
 
+from tests.helpers import scripted_pair
 from tunegap.analysis.passk import pass_at_k
 from tunegap.backends.scripted import RESPONDERS, ScriptedBackend
 from tunegap.config import RunConfig
@@ -19,12 +20,9 @@ def _question(req):
 
 
 def config(out, decoding, settings=("zeroshot_cot",)) -> RunConfig:
-    def model(name, kind):
-        return {"name": name, "kind": kind, "backend": {"type": "scripted", "model": f"scripted:{name}"}}
     return RunConfig.model_validate({
         "name": "dec", "out": str(out), "limit": len(EXAMPLES), "benchmarks": ["synthetic"],
-        "settings": list(settings), "decoding": decoding,
-        "pairs": [{"label": "p", "base": model("b", "base"), "instruct": model("i", "instruct")}],
+        "settings": list(settings), "decoding": decoding, "pairs": [scripted_pair()],
     })
 
 

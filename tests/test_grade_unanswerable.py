@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.helpers import SHARED_DATA
+from tests.helpers import SHARED_DATA, scripted_pair
 from tunegap.backends.scripted import RESPONDERS
 from tunegap.config import RunConfig
 from tunegap.grade import applies
@@ -48,16 +48,11 @@ def test_critical_thinking_rows_scored_as_their_own_kind(tmp_path):
     (folder / "gsmplus_testmini.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     RESPONDERS["scripted:ut-i"] = lambda req, i: "Some numbers are missing, so no answer exists."
     RESPONDERS["scripted:ut-b"] = lambda req, i: "Adding them up, the answer is 7."
-
-    def model(name, kind):
-        return {"name": name, "kind": kind, "backend": {"type": "scripted",
-                                                         "model": f"scripted:{name}"}}
     cfg = RunConfig.model_validate({
         "name": "ut", "out": str(tmp_path / "run"), "benchmarks": ["gsm_plus"],
         "data_dir": str(tmp_path / "data"), "settings": ["zeroshot_cot"],
         "extractors": ["flexible"],
-        "pairs": [{"label": "p", "base": model("ut-b", "base"),
-                   "instruct": model("ut-i", "instruct")}]})
+        "pairs": [scripted_pair("ut-b", "ut-i")]})
     res = run(cfg, progress=False)
     cells = {(c.grader, c.side): c for c in res.cells}
     assert set(cells) == {(g, s) for g in ("numeric", "unanswerable")

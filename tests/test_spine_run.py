@@ -3,18 +3,16 @@
 import json
 import sqlite3
 
+from tests.helpers import scripted_pair
 from tunegap.backends.scripted import RESPONDERS, ScriptedBackend
 from tunegap.config import RunConfig
 from tunegap.runner import run
 
 
 def scripted_config(out, **over) -> RunConfig:
-    def model(name, kind):
-        return {"name": name, "kind": kind, "backend": {"type": "scripted", "model": f"scripted:{name}",
-                                                         "batch_size": 3}}
     data = {
         "name": "scripted",
-        "pairs": [{"label": "p", "base": model("b", "base"), "instruct": model("i", "instruct")}],
+        "pairs": [scripted_pair(batch_size=3)],
         "benchmarks": ["synthetic"],
         "settings": ["zeroshot_cot", {"name": "fewshot_cot", "k": 3}],
         "limit": 7,
