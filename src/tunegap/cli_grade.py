@@ -22,20 +22,14 @@ def _csv(value: str | None) -> list[str]:
 def regrade(run_dir: Path, extractors: list[str] | None = None, graders: list[str] | None = None,
             *, llm_model: str | None = None, time_limit: float | None = None):
     """Python twin of the command; returns the rebuilt Results."""
-    from tunegap.extract import check_extractor
-    from tunegap.grade import GRADERS
     from tunegap.grade.limits import DEFAULT_LIMIT_S
     from tunegap.report import write_report
     from tunegap.runner import STORE_NAME, open_store
-    from tunegap.scoring import score_store
+    from tunegap.scoring import check_scorers, score_store
 
     if not (Path(run_dir) / STORE_NAME).is_file():
         raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run_dir))
-    for e in extractors or []:
-        check_extractor(e)
-    for g in graders or []:
-        if g not in GRADERS:
-            raise UserError(f"unknown grader '{g}' (known: {', '.join(sorted(GRADERS))})")
+    check_scorers(extractors or [], graders or [])
     store = open_store(Path(run_dir))
     try:
         config = dict(store.get_meta("config") or {})

@@ -18,11 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tunegap.backends import load_backend
 from tunegap.config import ModelSpec, RunConfig
 from tunegap.errors import UserError
-from tunegap.grade import GRADERS, applies
+from tunegap.grade import applies
 from tunegap.plan import build_plan, plan_rows, unique_requests
 from tunegap.report import write_report
 from tunegap.results import Results
-from tunegap.scoring import score_store
+from tunegap.scoring import check_scorers, score_store
 from tunegap.store import Store
 from tunegap.types import Request
 
@@ -68,15 +68,8 @@ def check_scoring(extractors: Sequence[str], graders: Sequence[str], items) -> N
     """Before any generation: names are known, and every benchmark has a grader that can judge
     its answers (otherwise its cells would stay empty after the expensive part)."""
     from tunegap.data import get_benchmark
-    from tunegap.extract import check_extractor
 
-    for name in extractors:
-        check_extractor(name)
-
-    unknown = [g for g in graders if g not in GRADERS]
-    if unknown:
-        raise UserError(f"unknown grader '{unknown[0]}' (known: {', '.join(sorted(GRADERS))})",
-                        field="graders")
+    check_scorers(extractors, graders)
     judged: dict[str, bool] = {}
     for item in items:
         ex = item.example

@@ -16,7 +16,7 @@ from tunegap.config import ModelSpec
 from tunegap.errors import UserError
 from tunegap.extract import BATCH_EXTRACTORS, check_extractor, get_extractor
 from tunegap.extract import llm as llm_extract
-from tunegap.grade import GRADERS, MISSING, NOT_APPLICABLE, Grade, applies, judges_missing
+from tunegap.grade import MISSING, NOT_APPLICABLE, Grade, applies, get_grader, judges_missing
 from tunegap.grade.limits import DEFAULT_LIMIT_S, GraderPool, Job
 from tunegap.store import Store
 from tunegap.types import Example
@@ -72,6 +72,21 @@ def extract_answers(store: Store, units: Sequence[tuple[str, int, str, Example, 
     return answers
 
 
+def check_scorers(extractors: Sequence[str], graders: Sequence[str]) -> None:
+    """Every name is known and every grader's library is installed (checked before a run
+    generates anything, and again before a re-grade)."""
+    for name in extractors:
+        check_extractor(name)
+    for name in graders:
+        get_grader(name)
+    if "math-verify" in graders:
+        import importlib.util
+
+        if importlib.util.find_spec("math_verify") is None:
+            raise UserError("grader 'math-verify' needs the math-verify library "
+                            "(pip install 'tunegap[grading]')")
+
+
 def score_store(store: Store, extractors: Sequence[str], graders: Sequence[str], *,
                 llm_extractor: ModelSpec | None = None, limit_s: float = DEFAULT_LIMIT_S,
                 pool: GraderPool | None = None) -> int:
@@ -81,17 +96,7 @@ def score_store(store: Store, extractors: Sequence[str], graders: Sequence[str],
     """
     by_side = (store.get_meta("config") or {}).get("extractor_by_side") or {}
     extractors = list(dict.fromkeys([*extractors, *by_side.values()]))  # the by-side column's too
-    for name in extractors:
-        check_extractor(name)
-    for name in graders:
-        if name not in GRADERS:
-            raise UserError(f"unknown grader '{name}' (known: {', '.join(sorted(GRADERS))})")
-    if "math-verify" in graders:
-        import importlib.util
-
-        if importlib.util.find_spec("math_verify") is None:
-            raise UserError("grader 'math-verify' needs the math-verify library "
-                            "(pip install 'tunegap[grading]')")
+    check_scorers(extractors, graders)
     units = _units(store)
     answers = extract_answers(store, units, extractors, llm_extractor)
 

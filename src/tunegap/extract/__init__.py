@@ -29,7 +29,8 @@ def known_extractors() -> list[str]:
 
 def check_extractor(name: str) -> None:
     if name not in EXTRACTORS and name not in BATCH_EXTRACTORS:
-        raise UserError(f"unknown extractor '{name}' (known: {', '.join(known_extractors())})")
+        raise UserError(f"unknown extractor '{name}' (known: {', '.join(known_extractors())})",
+                        field="extractors")
 
 
 def get_extractor(name: str) -> Extractor:

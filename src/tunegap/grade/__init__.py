@@ -29,7 +29,8 @@ GRADERS: dict[str, Grader] = {name: mod.grade for name, mod in MODULES.items()}
 
 def get_grader(name: str) -> Grader:
     if name not in GRADERS:
-        raise UserError(f"unknown grader '{name}' (known: {', '.join(sorted(GRADERS))})")
+        raise UserError(f"unknown grader '{name}' (known: {', '.join(sorted(GRADERS))})",
+                        field="graders")
     return GRADERS[name]
 
 
