@@ -132,7 +132,8 @@ def score_store(store: Store, extractors: Sequence[str], graders: Sequence[str],
         if isinstance(g, int):
             g = graded[g]
         correct = None if g.correct is None else int(g.correct)
-        grade_rows.append((key, idx, ename, gname, target, correct, g.status))
-    store.save_answers([(k, i, e, a) for (k, i, e), a in answers.items()])
+        grade_rows.append((key, idx, ename, gname, target, correct, g.status, g.canonical))
+    store.save_answers([(k, i, e, a, "ok" if a is not None else "missing")
+                        for (k, i, e), a in answers.items()])
     store.save_grades(grade_rows)
     return len(grade_rows)

@@ -40,10 +40,12 @@ CREATE TABLE IF NOT EXISTS requested (
   attempt INTEGER NOT NULL, request_key TEXT NOT NULL, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS answers (
   request_key TEXT NOT NULL, sample_index INTEGER NOT NULL, extractor TEXT NOT NULL,
-  answer TEXT, PRIMARY KEY (request_key, sample_index, extractor));
+  answer TEXT, status TEXT NOT NULL DEFAULT 'ok',
+  PRIMARY KEY (request_key, sample_index, extractor));
 CREATE TABLE IF NOT EXISTS grades (
   request_key TEXT NOT NULL, sample_index INTEGER NOT NULL, extractor TEXT NOT NULL,
   grader TEXT NOT NULL, target TEXT NOT NULL, correct INTEGER, status TEXT NOT NULL,
+  canonical TEXT,
   PRIMARY KEY (request_key, sample_index, extractor, grader, target));
 """
 
@@ -56,6 +58,16 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Columns added after a store was first written (answers.status, grades.canonical):
+        added in place, so an older run directory re-grades and re-reports."""
+        for table, column, decl in (("answers", "status", "TEXT NOT NULL DEFAULT 'ok'"),
+                                    ("grades", "canonical", "TEXT")):
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -152,17 +164,26 @@ class Store:
         return out
 
     # ---- answers and grades (derived; replaced wholesale on re-grade)
-    def save_answers(self, rows: Sequence[tuple[str, int, str, str | None]]) -> None:
+    def save_answers(self, rows: Sequence[tuple[str, int, str, str | None, str]]) -> None:
+        """rows: (request key, sample index, extractor, answer or None, extraction status)."""
         with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO answers VALUES (?,?,?,?)", rows)
+            db.executemany("INSERT OR REPLACE INTO answers (request_key, sample_index, extractor, "
+                           "answer, status) VALUES (?,?,?,?,?)", rows)
 
     def answers(self) -> dict[tuple[str, int, str], str | None]:
-        return {(k, i, e): a for k, i, e, a in self.db.execute("SELECT * FROM answers")}
+        return {(k, i, e): a for k, i, e, a in
+                self.db.execute("SELECT request_key, sample_index, extractor, answer FROM answers")}
 
-    def save_grades(self, rows: Sequence[tuple[str, int, str, str, str, int | None, str]]) -> None:
+    def save_grades(self, rows: Sequence[tuple[str, int, str, str, str, int | None, str, str | None]]
+                    ) -> None:
+        """rows: (key, sample, extractor, grader, target, correct 1/0/None, status, canonical
+        form of the answer under that grader or None)."""
         with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO grades VALUES (?,?,?,?,?,?,?)", rows)
+            db.executemany("INSERT OR REPLACE INTO grades (request_key, sample_index, extractor, "
+                           "grader, target, correct, status, canonical) VALUES (?,?,?,?,?,?,?,?)",
+                           rows)
 
     def grades(self) -> dict[tuple[str, int, str, str, str], tuple[int | None, str]]:
-        return {(k, i, e, g, t): (c, s) for k, i, e, g, t, c, s in
-                self.db.execute("SELECT * FROM grades")}
+        return {(k, i, e, g, t): (c, s) for k, i, e, g, t, c, s in self.db.execute(
+            "SELECT request_key, sample_index, extractor, grader, target, correct, status "
+            "FROM grades")}

@@ -10,6 +10,9 @@ class Grade:
     # None when the answer could not be judged (missing, timeout, not applicable)
     correct: bool | None
     status: str = "ok"  # ok | missing | unparsable | timeout | error | n/a
+    # The grader's normal form of the answer (e.g. "18" for "18.0"): maj@k votes on it, so
+    # spellings of one value do not split the vote. None: the grader has none (vote on the text).
+    canonical: str | None = None
 
 
 MISSING = Grade(None, "missing")

@@ -142,8 +142,8 @@ class GraderPool:
                     worker.kill()  # the stuck item dies with it; a fresh worker goes on
                     worker = None
                     break
-                correct, status = json.loads(line)
-                out.append(Grade(correct, status))
+                correct, status, canonical = json.loads(line)
+                out.append(Grade(correct, status, canonical))
         if worker is not None:
             self._put(worker)
         return out

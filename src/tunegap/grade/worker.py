@@ -1,6 +1,6 @@
 """A grader worker process (started by grade/limits.py): JSON lines in, JSON lines out.
 
-In: a list of [grader, answer, target, example dict] per line. Out: [correct, status] per item.
+In: a list of [grader, answer, target, example dict] per line. Out: [correct, status, canonical] per item.
 The parent owns the time limit; this process only grades, and is killed when an item runs long.
 """
 
@@ -45,9 +45,9 @@ def main() -> None:
         for grader, answer, target, ex in json.loads(line):
             try:
                 g = _resolve(grader)(answer, target, Example(**ex))
-                result = [g.correct, g.status]
+                result = [g.correct, g.status, g.canonical]
             except Exception:  # noqa: BLE001  (MemoryError included: a bad item is an error, not a crash)
-                result = [None, "error"]
+                result = [None, "error", None]
             out.write(json.dumps(result) + "\n")
             out.flush()
 
