@@ -154,7 +154,10 @@ class RunConfig(_Strict):
     limit: int | None = None
     data_dir: Path | None = None
     out: Path | None = None
-    seed: int = 0
+    seed: int = 0  # exemplar draws, and the bootstraps of the analysis
+    # Paired statistics: items of a benchmark sharing this meta key's value form one cluster
+    # (e.g. {medcalc: calculator_id}); variants naming the same `seed_id` always do.
+    cluster_by: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("settings", mode="before")
     @classmethod
