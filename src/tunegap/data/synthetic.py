@@ -1,14 +1,18 @@
-"""tunegap's embedded GSM-style benchmark (no download): see perturb/gsm_templates.py."""
+"""tunegap's embedded GSM-style benchmark (no download): see perturb/gsm_templates.py.
+
+Items are drawn from the project's own templates (perturb/library_*.py); each item's meta keeps
+its template id and variable values, so the perturbation kinds can re-instantiate it exactly.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tunegap.data.base import Benchmark
-from tunegap.perturb.gsm_templates import generate
+from tunegap.perturb.gsm_templates import TEMPLATES, generate
 from tunegap.types import Example
 
-TEST_SIZE = 250  # 10 per template
+TEST_SIZE = 300
 TEST_SEED = 20261122
 EXEMPLAR_SEED = 7  # a different stream, so exemplars are never test items
 
@@ -22,7 +26,8 @@ def _examples(split: str, n: int, seed: int) -> list[Example]:
             target=str(p.answer),
             answer_type="integer",
             solution=p.solution,
-            meta={"template": p.template, "steps": p.steps, "category": f"{p.steps}-step"},
+            meta={"template": p.template, "steps": p.steps, "category": f"{p.steps}-step",
+                  "values": p.values},
         )
         for i, p in enumerate(generate(n, seed))
     ]
@@ -35,12 +40,13 @@ def load_test(data_dir: Path | None = None) -> list[Example]:
 def load_exemplars(data_dir: Path | None = None) -> list[Example]:
     # Small templates have few distinct draws: drop any exemplar that is also a test question.
     test_questions = {e.question for e in load_test()}
-    return [e for e in _examples("train", 100, EXEMPLAR_SEED) if e.question not in test_questions]
+    return [e for e in _examples("train", 120, EXEMPLAR_SEED) if e.question not in test_questions]
 
 
 BENCHMARK = Benchmark(
     name="synthetic",
-    description="tunegap's own GSM-style problems (25 templates, 1-4 steps, answers computed)",
+    description=f"tunegap's own GSM-style problems ({len(TEMPLATES)} templates, 1-6 steps, "
+                "answers computed)",
     settings=("zeroshot_cot", "fewshot_cot"),
     prompt_family="math_cot",
     load_test=load_test,
