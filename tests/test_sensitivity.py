@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 from typer.testing import CliRunner
 
-from tunegap.analysis.sensitivity import cohen_kappa, sensitivity
-from tunegap.runner import STORE_NAME, open_store
+from tunegap.analysis.sensitivity import cohen_kappa
+from tunegap.runner import STORE_NAME
 
 
 def test_kappa_textbook_and_edges():
@@ -64,11 +64,7 @@ def test_grade_stored_demo_run(tmp_path):
     samples = (tmp_path / "samples.jsonl").read_text(encoding="utf-8").splitlines()
     assert '"json/math-verify"' in samples[0]
 
-    store = open_store(tmp_path)
-    try:
-        s = sensitivity(store)
-    finally:
-        store.close()
+    s = tunegap.rebuild_report(tmp_path)
     pairs = {(a.grader_a, a.grader_b) for a in s.agreements}
     assert ("numeric", "math-standard") in pairs
     for a in s.agreements:
@@ -79,15 +75,20 @@ def test_grade_stored_demo_run(tmp_path):
 def test_terminal_summary_uses_each_benchmarks_own_grader(tmp_path):
     """The paper presets list numeric first; MedCalc must still be summarised under medcalc
     (its limits) and Math-500 under a LaTeX grader, not dropped or graded as plain numbers."""
-    from tunegap.analysis.metrics import Gap
+    from tests.helpers import scripted_pair
+    from tunegap.analysis.compare import Comparison, compare_items
+    from tunegap.config import RunConfig
     from tunegap.results import Results
 
     graders = ["numeric", "math-verify", "medcalc"]
-    gaps = [Gap("p", b, "zeroshot_cot", "greedy", "strict", g, "accuracy", 5, 40.0, 20.0, 20.0)
+    stats = compare_items([1, 1, 0, 0, 1], [1, 0, 0, 0, 0], list("abcde"), binary=True)
+    rows = [Comparison("p", b, "zeroshot_cot", "greedy", "strict", g, "accuracy", **stats)
             for b, gs in [("medcalc", ["numeric", "medcalc"]), ("math500", ["math-verify"]),
                           ("gsm8k", ["numeric"])] for g in gs]
-    res = Results(run_dir=tmp_path, config={"extractors": ["strict"], "graders": graders},
-                  cells=[], gaps=gaps)
+    cfg = RunConfig.model_validate({"name": "x", "pairs": [scripted_pair()], "benchmarks":
+                                    ["gsm8k"], "settings": ["zeroshot_cot"],
+                                    "extractors": ["strict"], "graders": graders})
+    res = Results(run_dir=tmp_path, config=cfg, items=[], cells=[], comparisons=rows)
     assert [res.primary_grader(b) for b in ("medcalc", "math500", "gsm8k")] == \
         ["medcalc", "math-verify", "numeric"]
     assert {(g.benchmark, g.grader) for g in res.headline()} == \

@@ -78,7 +78,7 @@ def test_report_files_and_visible_prompts(tmp_path):
     res = run(scripted_config(tmp_path / "run", limit=2), progress=False)
     run_dir = tmp_path / "run"
     results = json.loads((run_dir / "results.json").read_text())
-    assert results["schema"] == "tunegap.results/1"
+    assert results["schema"] == "tunegap.results/2"
     assert results["config"]["name"] == "scripted"
     assert {c["side"] for c in results["cells"]} == {"base", "instruct"}
     samples = [json.loads(line) for line in (run_dir / "samples.jsonl").read_text().splitlines()]
@@ -95,8 +95,10 @@ def test_report_files_and_visible_prompts(tmp_path):
                 assert [m["role"] for m in msgs] == ["user", "assistant"] * 3 + ["user"]
         assert set(s["answers"]) == {"strict", "flexible"}
     table = (run_dir / "tables.md").read_text()
-    assert "| pair | zeroshot_cot inst | base | Δ | n |" in table
-    assert res.table_markdown() in table
+    assert "| pair | zeroshot_cot inst | base | Δ [95% CI] | n |" in table
+    from tunegap.report.markdown import gap_tables
+
+    assert gap_tables(res.comparisons) in table
 
 
 def test_store_is_wal_and_plan_matches_items(tmp_path):
@@ -116,10 +118,10 @@ def test_python_api_mirrors_the_cli(tmp_path):
     RESPONDERS["scripted:b"] = lambda req, i: "The answer is 4."
     cfg = scripted_config(tmp_path / "api", limit=2)
     res = tunegap.run(cfg, progress=False)
-    assert {g.setting for g in res.gaps} == {"zeroshot_cot", "fewshot_cot[k=3]"}
+    assert {g.setting for g in res.comparisons} == {"zeroshot_cot", "fewshot_cot[k=3]"}
     path = tmp_path / "cfg.yaml"
     path.write_text(yaml.safe_dump(cfg.model_dump(mode="json")))
     again = tunegap.run(path, progress=False)  # same store: resumes, same numbers
-    assert [g.to_dict() for g in again.gaps] == [g.to_dict() for g in res.gaps]
+    assert [g.to_dict() for g in again.comparisons] == [g.to_dict() for g in res.comparisons]
     rebuilt = tunegap.rebuild_report(tmp_path / "api")
-    assert rebuilt.table_markdown() == res.table_markdown()
+    assert tunegap.tables_markdown(rebuilt) == tunegap.tables_markdown(res)

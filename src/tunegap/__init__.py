@@ -4,7 +4,9 @@ format it was tuned on? Python API mirroring the CLI:
     import tunegap
     cfg = tunegap.load_preset("demo").with_overrides(limit=5)
     results = tunegap.run(cfg)
-    print(results.table_markdown())
+    print(tunegap.tables_markdown(results))
+    for c in results.headline():   # paired comparisons: Δ, its CI, p, significant, ...
+        print(c.setting, c.metric, c.delta, c.ci_low, c.ci_high, c.significant)
 """
 
 from __future__ import annotations
@@ -34,4 +36,12 @@ def rebuild_report(run_dir: str | Path):
     return _report(Path(run_dir))
 
 
-__all__ = ["RunConfig", "UserError", "load_config_file", "load_preset", "rebuild_report", "run"]
+def tables_markdown(results) -> str:
+    """The tables.md text of a Results (what `tunegap report` writes)."""
+    from tunegap.report.markdown import tables_markdown as _tables
+
+    return _tables(results)
+
+
+__all__ = ["RunConfig", "UserError", "load_config_file", "load_preset", "rebuild_report", "run",
+           "tables_markdown"]

@@ -148,29 +148,36 @@ def _print_results(results) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from tunegap.report.markdown import fmt
+
     if results.caveat:
         out.print(f"[yellow]Caveat:[/yellow] {escape(results.caveat)}")
-    out.print(f"instruct − base, % (extractor {escape(results.primary_extractor)}; every "
-              "extractor × grader is in tables.md)", soft_wrap=True)
+    if not results.complete:
+        out.print("[yellow]Incomplete:[/yellow] some cells have fewer scored items than planned; "
+                  "Δ is over the items both sides have (see tables.md).", soft_wrap=True)
+    out.print(f"instruct − base, % (extractor {escape(results.primary_extractor)}); Δ with its "
+              "paired 95 % CI; * significant (Holm), ? unresolved (|Δ| < minimum detectable "
+              "effect); every extractor × grader is in tables.md", soft_wrap=True)
     # One table per pair and benchmark keeps each row readable in an 80-column terminal.
     groups: dict[tuple[str, str], list] = {}
-    for g in results.headline():
-        groups.setdefault((g.pair, g.benchmark), []).append(g)
+    for c in results.headline():
+        groups.setdefault((c.pair, c.benchmark), []).append(c)
     for (pair, benchmark), rows in groups.items():
         grader = results.primary_grader(benchmark)
         table = Table(title=f"{escape(pair)} · {escape(benchmark)} · grader {escape(grader)}",
-                      box=box.SIMPLE_HEAD,
-                      show_edge=False, pad_edge=False)
-        for col in ("setting", "decoding", "metric", "instruct", "base", "Δ", "n"):
-            table.add_column(col, justify="right" if col in ("instruct", "base", "Δ", "n")
-                             else "left")
-        for g in rows:
-            table.add_row(*(escape(x) for x in (g.setting, g.decoding, g.metric)),
-                          f"{g.instruct:.2f}", f"{g.base:.2f}", f"{g.delta:+.2f}", str(g.n))
+                      box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for col in ("setting", "decoding", "metric", "inst", "base", "Δ", "95% CI", "n"):
+            table.add_column(col, justify="left" if col in ("setting", "decoding", "metric")
+                             else "right")
+        for c in rows:
+            flag = "*" if c.significant else ("?" if c.unresolved else " ")
+            table.add_row(*(escape(x) for x in (c.setting, c.decoding, c.metric)),
+                          f"{c.instruct:.1f}", f"{c.base:.1f}", f"{fmt(c.delta, True)}{flag}",
+                          f"[{fmt(c.ci_low)}, {fmt(c.ci_high)}]", str(c.n))
         out.print(table)
     run_dir = results.run_dir
     out.print(f"Report: {run_dir / 'tables.md'} · {run_dir / 'results.json'} · "
-              f"{run_dir / 'samples.jsonl'}", soft_wrap=True)
+              f"{run_dir / 'items.jsonl'} · {run_dir / 'samples.jsonl'}", soft_wrap=True)
 
 
 # Commands that live in their own modules.

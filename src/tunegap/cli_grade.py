@@ -23,8 +23,7 @@ def regrade(run_dir: Path, extractors: list[str] | None = None, graders: list[st
             *, llm_model: str | None = None, time_limit: float | None = None):
     """Python twin of the command; returns the rebuilt Results."""
     from tunegap.grade.limits import DEFAULT_LIMIT_S
-    from tunegap.report import write_report
-    from tunegap.runner import STORE_NAME, open_store
+    from tunegap.runner import STORE_NAME, open_store, report_store, stored_config
     from tunegap.scoring import check_scorers, score_store
 
     if not (Path(run_dir) / STORE_NAME).is_file():
@@ -32,19 +31,21 @@ def regrade(run_dir: Path, extractors: list[str] | None = None, graders: list[st
     check_scorers(extractors or [], graders or [])
     store = open_store(Path(run_dir))
     try:
-        config = dict(store.get_meta("config") or {})
-        config["extractors"] = list(dict.fromkeys([*config.get("extractors", []),
-                                                   *(extractors or [])]))
-        config["graders"] = list(dict.fromkeys([*config.get("graders", []), *(graders or [])]))
+        config = stored_config(store)
+        update = {
+            "extractors": list(dict.fromkeys([*config.extractors, *(extractors or [])])),
+            "graders": list(dict.fromkeys([*(config.graders or []), *(graders or [])])),
+        }
         spec = None
         if llm_model:
             spec = ModelSpec(name="llm-extractor", kind="instruct",
                              backend=BackendSpec(type="llamacpp", model=llm_model))
-            config["llm_extractor"] = spec.model_dump(mode="json")
-        store.set_meta("config", config)
-        score_store(store, config["extractors"], config["graders"], llm_extractor=spec,
+            update["llm_extractor"] = spec
+        config = config.model_copy(update=update)
+        store.set_meta("config", config.model_dump(mode="json"))
+        score_store(store, config.extractors, config.graders or [], llm_extractor=spec,
                     limit_s=time_limit or DEFAULT_LIMIT_S)
-        return write_report(store, Path(run_dir))
+        return report_store(store, Path(run_dir), config)
     finally:
         store.close()
 

@@ -1,19 +1,33 @@
-"""A run's results: per-cell scores and per-pair gaps, plus what produced them."""
+"""A run's results: a pure function of its per-sample records and its typed config.
+
+records → per-item scores → per-side cells, paired comparisons, breakdowns by metadata,
+original-vs-variant robustness, grader sensitivity. Imports analysis, never the store or the
+report writers (tunegap.report renders a Results; it is not rendered here).
+"""
 
 from __future__ import annotations
 
 import platform
 import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from tunegap.analysis.metrics import CellScore, Gap, cell_scores, gaps
-from tunegap.report.markdown import gap_tables
-from tunegap.store import Store
+from tunegap.analysis.cells import CellScore, cell_scores
+from tunegap.analysis.compare import Comparison, breakdowns, paired_comparisons
+from tunegap.analysis.items import BY_SIDE, ItemScore, item_scores
+from tunegap.analysis.robustness import Robustness, robustness
+from tunegap.analysis.sensitivity import Agreement, GraderDelta, agreements, grader_deltas
+from tunegap.config import RunConfig
+from tunegap.records import SampleRecord
 
-SCHEMA = "tunegap.results/1"
+SCHEMA = "tunegap.results/2"
+# Headline metrics: the ones the terminal and the main tables show (every metric is in
+# results.json): accuracy, and pass@k / maj@k at the largest k, plus CoT decoding's `selected`.
+HEADLINE_FIXED = ("accuracy", "selected")
 
 
 def versions() -> dict[str, str]:
@@ -29,60 +43,115 @@ def versions() -> dict[str, str]:
 @dataclass
 class Results:
     run_dir: Path
-    config: dict[str, Any]
+    config: RunConfig
+    items: list[ItemScore]
     cells: list[CellScore]
-    gaps: list[Gap]
-    caveat: str | None = None
+    comparisons: list[Comparison]
+    breakdowns: list[Comparison] = field(default_factory=list)
+    robustness: list[Robustness] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
+    grader_deltas: list[GraderDelta] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
-    @classmethod
-    def from_store(cls, store: Store, run_dir: Path) -> Results:
-        config = store.get_meta("config")
-        cells = cell_scores(store, config["extractors"], config["graders"],
-                            by_side=config.get("extractor_by_side"))
-        return cls(run_dir=run_dir, config=config, cells=cells, gaps=gaps(cells),
-                   caveat=config.get("caveat"), counts=store.get_meta("counts", {}))
+    @property
+    def caveat(self) -> str | None:
+        return self.config.caveat
 
-    def table_markdown(self) -> str:
-        return gap_tables(self.gaps)
+    @property
+    def extractors(self) -> list[str]:
+        return [*self.config.extractors, *([BY_SIDE] if self.config.extractor_by_side else [])]
+
+    @property
+    def graders(self) -> list[str]:
+        return list(self.config.graders or [])
+
+    @property
+    def complete(self) -> bool:
+        return all(c.complete for c in self.cells)
 
     @property
     def primary_extractor(self) -> str:
         """The extractor the terminal summary shows: by-side if configured, else the first.
         Every extractor × grader is in tables.md and results.json."""
-        return "by-side" if self.config.get("extractor_by_side") else self.config["extractors"][0]
+        return BY_SIDE if self.config.extractor_by_side else self.config.extractors[0]
 
     def primary_grader(self, benchmark: str) -> str:
         """The grader the summary shows for a benchmark: its own preferred grader when the run
         has it (medcalc for MedCalc-Bench, not numeric), else the run's first that judged it."""
         from tunegap.data import BENCHMARKS
 
-        graders = self.config["graders"]
-        judged = {g.grader for g in self.gaps if g.benchmark == benchmark}
+        judged = {c.grader for c in self.comparisons if c.benchmark == benchmark}
         own = BENCHMARKS[benchmark].graders if benchmark in BENCHMARKS else ()
+        graders = self.graders
         return next((g for g in [*own, *graders] if g in graders and g in judged), graders[0])
 
-    def headline(self) -> list[Gap]:
-        """Gaps under the primary extractor and each benchmark's primary grader, headline
-        metrics only."""
-        from tunegap.report.markdown import headline_metrics
-
+    def headline(self) -> list[Comparison]:
+        """Comparisons under the primary extractor and each benchmark's primary grader,
+        headline metrics only."""
         ext = self.primary_extractor
-        grader_of = {b: self.primary_grader(b) for b in dict.fromkeys(g.benchmark
-                                                                      for g in self.gaps)}
-        chosen = [g for g in self.gaps if g.extractor == ext and g.grader == grader_of[g.benchmark]]
+        grader_of = {b: self.primary_grader(b)
+                     for b in dict.fromkeys(c.benchmark for c in self.comparisons)}
+        chosen = [c for c in self.comparisons
+                  if c.extractor == ext and c.grader == grader_of[c.benchmark]]
         keep = headline_metrics(chosen)
-        return [g for g in chosen if (g.benchmark, g.decoding, g.metric) in keep]
+        return [c for c in chosen if (c.benchmark, c.decoding, c.metric) in keep]
 
-    def gap(self, **where: str) -> list[Gap]:
-        return [g for g in self.gaps if all(getattr(g, k) == v for k, v in where.items())]
+    def gap(self, **where: str) -> list[Comparison]:
+        return [c for c in self.comparisons if all(getattr(c, k) == v for k, v in where.items())]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA,
-            "config": self.config,
+            "config": self.config.model_dump(mode="json"),
             "versions": versions(),
             "counts": self.counts,
+            "complete": self.complete,
             "cells": [c.to_dict() for c in self.cells],
-            "gaps": [g.to_dict() for g in self.gaps],
+            "comparisons": [c.to_dict() for c in self.comparisons],
+            "breakdowns": [c.to_dict() for c in self.breakdowns],
+            "robustness": [r.to_dict() for r in self.robustness],
+            "sensitivity": {
+                "extractors": self.extractors, "graders": self.graders,
+                "agreements": [a.to_dict() for a in self.agreements],
+                "grader_deltas": [g.to_dict() for g in self.grader_deltas],
+            },
         }
+
+
+def headline_metrics(rows: Iterable[Comparison]) -> set[tuple[str, str, str]]:
+    """(benchmark, decoding, metric) triples worth a headline: accuracy, selected, and pass@k /
+    maj@k at the largest k of that benchmark × decoding."""
+    rows = list(rows)
+    largest: dict[tuple, int] = {}
+    for r in rows:
+        if "@" in r.metric:
+            kind, k = r.metric.split("@")
+            key = (r.benchmark, r.decoding, kind)
+            largest[key] = max(largest.get(key, 0), int(k))
+    keep = set()
+    for r in rows:
+        if r.metric in HEADLINE_FIXED:
+            keep.add((r.benchmark, r.decoding, r.metric))
+        elif "@" in r.metric:
+            kind, k = r.metric.split("@")
+            if int(k) == largest[(r.benchmark, r.decoding, kind)]:
+                keep.add((r.benchmark, r.decoding, r.metric))
+    return keep
+
+
+def build_results(records: Iterable[SampleRecord], config: RunConfig, run_dir: Path, *,
+                  planned: Mapping[str, int] | None = None,
+                  counts: Mapping[str, int] | None = None) -> Results:
+    tallies: dict[tuple, Counter] = {}
+    items = item_scores(records, config.extractors, config.graders or [],
+                        by_side=config.extractor_by_side, tallies=tallies)
+    cluster_by = config.cluster_by
+    comparisons = paired_comparisons(items, cluster_by)
+    return Results(
+        run_dir=Path(run_dir), config=config, items=items,
+        cells=cell_scores(items, planned or {}, tallies), comparisons=comparisons,
+        breakdowns=breakdowns(items, cluster_by),
+        robustness=robustness(items, seed=config.seed),
+        agreements=agreements([it for it in items if it.extractor != BY_SIDE],
+                              config.graders or []),
+        grader_deltas=grader_deltas(comparisons), counts=dict(counts or {}))

@@ -21,7 +21,7 @@ from tunegap.errors import UserError
 from tunegap.grade import applies
 from tunegap.plan import build_plan, plan_rows, unique_requests
 from tunegap.report import write_report
-from tunegap.results import Results
+from tunegap.results import Results, build_results
 from tunegap.scoring import check_scorers, score_store
 from tunegap.store import Store
 from tunegap.types import Request
@@ -31,6 +31,24 @@ STORE_NAME = "tunegap.sqlite"
 
 def open_store(run_dir: Path) -> Store:
     return Store(Path(run_dir) / STORE_NAME)
+
+
+def stored_config(store: Store) -> RunConfig:
+    """The typed config a run directory was last run (or re-graded) with."""
+    raw = store.get_meta("config")
+    if raw is None:
+        raise UserError("the run directory holds no run (no config stored)", file=str(store.path))
+    return RunConfig.model_validate(raw)
+
+
+def report_store(store: Store, run_dir: Path, config: RunConfig | None = None) -> Results:
+    """records → Results → report files. The only place that hands store records to the
+    analysis and the report writers."""
+    config = config or stored_config(store)
+    results = build_results(store.records(), config, run_dir, planned=store.plan_counts(),
+                            counts=store.get_meta("counts", {}))
+    write_report(results, store.records(full=True))
+    return results
 
 
 def _progress(console: Console, enabled: bool):
@@ -106,7 +124,7 @@ def run(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool 
                                   "unique_requests": sum(len(v) for v in groups.values()),
                                   "requests_sent_last_attempt": sent})
         score_store(store, config.extractors, config.graders)
-        results = write_report(store, run_dir)
+        results = report_store(store, run_dir, config)
         store.finish_attempt(attempt)
         return results
     finally:
@@ -117,6 +135,6 @@ def report(run_dir: Path) -> Results:
     """Rebuild every report file of a stored run; no model is loaded."""
     store = open_store(run_dir)
     try:
-        return write_report(store, run_dir)
+        return report_store(store, Path(run_dir))
     finally:
         store.close()

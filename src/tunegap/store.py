@@ -15,10 +15,12 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tunegap.types import Generation, Request
+from tunegap.records import CellKey, GradeRecord, SampleRecord
+from tunegap.types import Example, Generation, Request, SamplingParams
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -187,3 +189,73 @@ class Store:
         return {(k, i, e, g, t): (c, s) for k, i, e, g, t, c, s in self.db.execute(
             "SELECT request_key, sample_index, extractor, grader, target, correct, status "
             "FROM grades")}
+
+    # ---- the typed read everything after grading works from
+    def plan_counts(self) -> dict[str, int]:
+        """Planned items per cell id (a cell with fewer scored items is incomplete)."""
+        return dict(self.db.execute("SELECT cell, COUNT(*) FROM plan GROUP BY cell"))
+
+    def records(self, *, full: bool = False) -> Iterator[SampleRecord]:
+        """Every stored sample of the current plan as a SampleRecord, in plan order.
+
+        `full` adds the prompt as sent, the rendered prompt and the sampling params (for
+        samples.jsonl); the light read is what the statistics need, and keeps 200k samples small.
+        """
+        answers: dict[tuple[str, int], dict[str, tuple[str | None, str]]] = {}
+        for k, i, e, a, st in self.db.execute(
+                "SELECT request_key, sample_index, extractor, answer, status FROM answers"):
+            answers.setdefault((k, i), {})[e] = (a, st)
+        grades: dict[tuple[str, int], dict[tuple[str, str, str], GradeRecord]] = {}
+        for k, i, e, g, t, c, st, canon in self.db.execute(
+                "SELECT request_key, sample_index, extractor, grader, target, correct, status, "
+                "canonical FROM grades"):
+            grades.setdefault((k, i), {})[(e, g, t)] = GradeRecord(
+                None if c is None else bool(c), st, canon)
+        cols = ("p.cell, p.pair, p.side, p.model, p.benchmark, p.setting, p.decoding, "
+                "p.example_json, p.target, p.request_key, json_extract(p.request_json, '$.params'), "
+                "g.sample_index, g.text, g.finish_reason, g.completion_tokens, g.extra_json")
+        if full:
+            cols += (", json_extract(p.request_json, '$.prompt'), g.rendered_prompt, "
+                     "g.prompt_tokens")
+        examples: dict[str, Example] = {}
+        cells: dict[str, CellKey] = {}
+        params_of: dict[str, dict[str, Any]] = {}
+        for row in self.db.execute(f"SELECT {cols} FROM plan p JOIN generations g "
+                                   "ON g.request_key = p.request_key "
+                                   "ORDER BY p.rowid, g.sample_index"):
+            (cell_id, pair, side, model, bench, setting, decoding, ex_json, target, key,
+             params_json, idx, text, finish, ctoks, extra_json) = row[:16]
+            ex = examples.get(ex_json)
+            if ex is None:
+                ex = examples[ex_json] = Example(**json.loads(ex_json))
+            cell = cells.get(cell_id)
+            if cell is None:
+                cell = cells[cell_id] = CellKey(pair, side, model, bench, setting, decoding)
+            params = params_of.get(params_json)
+            if params is None:
+                params = params_of[params_json] = json.loads(params_json)
+            ranked = params.get("cot_branches", 0) > 0
+            samples = params["cot_branches"] if ranked else params.get("n", 1)
+            margins: tuple = ()
+            if ranked:  # confidences need the margins; other strategies never read them
+                margins = tuple(tuple(m) for m in json.loads(extra_json).get("token_margins", ()))
+            found = answers.get((key, idx), {})
+            graded = grades.get((key, idx), {})
+            rec = SampleRecord(
+                cell=cell, example=ex, request_key=key, sample_index=idx, samples=samples,
+                ranked=ranked, output=text, finish_reason=finish, completion_tokens=ctoks or 0,
+                token_margins=margins,
+                answers={e: a for e, (a, _s) in found.items()},
+                answer_status={e: s for e, (_a, s) in found.items()},
+                grades={(e, g): gr for (e, g, t), gr in graded.items() if t == target},
+            )
+            if full:
+                prompt_json, rendered, ptoks = row[16:]
+                rec = _with_prompt(rec, params, json.loads(prompt_json), rendered, ptoks or 0)
+            yield rec
+
+
+def _with_prompt(rec: SampleRecord, params: dict[str, Any], prompt: dict[str, Any],
+                 rendered: str | None, prompt_tokens: int) -> SampleRecord:
+    return replace(rec, params=SamplingParams(**params), prompt=prompt, rendered_prompt=rendered,
+                   prompt_tokens=prompt_tokens)

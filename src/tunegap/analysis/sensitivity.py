@@ -1,12 +1,11 @@
-"""How much the extractor and the grader move the score.
+"""How much the grader moves the verdict.
 
-- `accuracy_grid`: per cell, the accuracy under every extractor × grader (the shared cell metrics,
-  so the numbers match the main tables; a grader that does not apply to an item leaves it out);
-- `agreements`: per benchmark × setting × decoding × extractor, each pair of graders judged on the
-  same samples: Cohen's κ, the count of disagreements and the sample ids, for audit;
-- `grader_gaps`: Δ (instruct − base) under each grader, for the paper's evaluator-sensitivity table.
-A sample is "right" under a grader only when it graded correct; missing, unparsable and timed-out
-answers count as not right, and are tallied so a κ built on timeouts is visible.
+- `agreements`: per benchmark × setting × decoding × extractor, each pair of graders judged on
+  the same samples: Cohen's κ on right / not right, the disagreements and their sample ids;
+- `grader_deltas`: Δ (instruct − base, accuracy) of one comparison cell under each grader, with
+  `sign_flip` when one grader says instruct is better and another says base is.
+A sample is right under a grader only when it graded correct; missing, timed-out and errored
+answers count as not right, and timeouts are tallied so a κ built on them is visible.
 """
 
 from __future__ import annotations
@@ -17,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 
-from tunegap.analysis.metrics import CellScore, Gap, cell_scores, gaps
-from tunegap.store import Store
+from tunegap.analysis.compare import Comparison, clean
+from tunegap.analysis.items import ItemScore
 
 MAX_IDS = 50  # disagreeing sample ids kept per grader pair
 
@@ -45,7 +44,22 @@ class Agreement:
         return self.only_a + self.only_b
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "disagree": self.disagree}
+        d = {k: clean(v) if isinstance(v, float) else v for k, v in asdict(self).items()}
+        return {**d, "disagree": self.disagree}
+
+
+@dataclass(frozen=True)
+class GraderDelta:
+    pair: str
+    benchmark: str
+    setting: str
+    decoding: str
+    extractor: str
+    deltas: dict[str, float]  # grader → Δ (points)
+    sign_flip: bool  # graders disagree on which side is better
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "deltas": {g: clean(v) for g, v in self.deltas.items()}}
 
 
 def cohen_kappa(both_right: int, both_wrong: int, only_a: int, only_b: int) -> float:
@@ -61,56 +75,39 @@ def cohen_kappa(both_right: int, both_wrong: int, only_a: int, only_b: int) -> f
     return (po - pe) / (1 - pe)
 
 
-def agreements(store: Store, extractors: Sequence[str], graders: Sequence[str]) -> list[Agreement]:
-    grades = store.grades()
+def agreements(items: Sequence[ItemScore], graders: Sequence[str]) -> list[Agreement]:
+    """`graders` gives the order of each pair (the run's order)."""
+    by_item: dict[tuple, dict[str, ItemScore]] = defaultdict(dict)
+    for it in items:
+        by_item[(it.cell, it.example.id, it.extractor)][it.grader] = it
     tallies: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, 0, []])
-    for row in store.plan_rows():
-        key, target = row["request_key"], row["target"]
-        group = (row["benchmark"], row["setting"], row["decoding"])
-        idx = 0
-        while any((key, idx, e, g, target) in grades for e in extractors for g in graders):
-            for e in extractors:
-                for ga, gb in combinations(graders, 2):
-                    a = grades.get((key, idx, e, ga, target))
-                    b = grades.get((key, idx, e, gb, target))
-                    if a is None or b is None or "n/a" in (a[1], b[1]):
-                        continue
-                    t = tallies[group + (e, ga, gb)]
-                    ra, rb = a[0] == 1, b[0] == 1
-                    t[0 if ra and rb else 1 if not (ra or rb) else 2 if ra else 3] += 1
-                    t[4] += "timeout" in (a[1], b[1])
-                    if ra != rb and len(t[5]) < MAX_IDS:
-                        t[5].append(f"{row['cell']}|{row['example_id']}#{idx}")
-            idx += 1
+    for (cell, ex_id, ext), graded in by_item.items():
+        for ga, gb in combinations([g for g in graders if g in graded], 2):
+            a, b = graded[ga].outcomes, graded[gb].outcomes
+            t = tallies[(cell.benchmark, cell.setting, cell.decoding, ext, ga, gb)]
+            for idx, (oa, ob) in enumerate(zip(a, b)):
+                if "n/a" in (oa, ob):
+                    continue
+                ra, rb = oa == "correct", ob == "correct"
+                t[0 if ra and rb else 1 if not (ra or rb) else 2 if ra else 3] += 1
+                t[4] += "timeout" in (oa, ob)
+                if ra != rb and len(t[5]) < MAX_IDS:
+                    t[5].append(f"{cell.id}|{ex_id}#{idx}")
+    return [Agreement(*k, n=rr + ww + a_only + b_only, both_right=rr, both_wrong=ww,
+                      only_a=a_only, only_b=b_only, kappa=cohen_kappa(rr, ww, a_only, b_only),
+                      timeouts=timeouts, disagreements=ids)
+            for k, (rr, ww, a_only, b_only, timeouts, ids) in tallies.items()]
+
+
+def grader_deltas(comparisons: Sequence[Comparison]) -> list[GraderDelta]:
+    groups: dict[tuple, dict[str, float]] = defaultdict(dict)
+    for c in comparisons:
+        if c.metric == "accuracy" and c.group_key is None:
+            groups[(c.pair, c.benchmark, c.setting, c.decoding, c.extractor)][c.grader] = c.delta
     out = []
-    for k, (rr, ww, a_only, b_only, timeouts, ids) in tallies.items():
-        out.append(Agreement(*k, n=rr + ww + a_only + b_only, both_right=rr, both_wrong=ww,
-                             only_a=a_only, only_b=b_only,
-                             kappa=cohen_kappa(rr, ww, a_only, b_only), timeouts=timeouts,
-                             disagreements=ids))
+    for key, deltas in groups.items():
+        if len(deltas) < 2:
+            continue
+        signs = {math.copysign(1, d) for d in deltas.values() if d != 0 and not math.isnan(d)}
+        out.append(GraderDelta(*key, deltas=deltas, sign_flip=len(signs) > 1))
     return out
-
-
-@dataclass
-class Sensitivity:
-    cells: list[CellScore]
-    gaps: list[Gap]
-    agreements: list[Agreement]
-    extractors: list[str]
-    graders: list[str]
-
-    def to_dict(self) -> dict:
-        return {"extractors": self.extractors, "graders": self.graders,
-                "agreements": [a.to_dict() for a in self.agreements]}
-
-
-def sensitivity(store: Store, extractors: Sequence[str] | None = None,
-                graders: Sequence[str] | None = None) -> Sensitivity:
-    """Everything the sensitivity report needs, for the run's configured extractors/graders."""
-    config = store.get_meta("config") or {}
-    extractors = list(extractors or config.get("extractors", []))
-    graders = list(graders or config.get("graders", []))
-    cells = cell_scores(store, extractors, graders)
-    return Sensitivity(cells=cells, gaps=[g for g in gaps(cells) if g.metric == "accuracy"],
-                       agreements=agreements(store, extractors, graders),
-                       extractors=extractors, graders=graders)

@@ -1,5 +1,5 @@
-"""Markdown tables in the layout of the paper's GSM8K table: per pair and setting,
-instruct | base | Δ (instruct − base), one block per benchmark × decoding × extractor × grader."""
+"""tables.md: the gap tables with paired intervals, breakdowns by metadata, original vs variant,
+and the grader sensitivity section. Renders a Results; computes nothing."""
 
 from __future__ import annotations
 
@@ -7,61 +7,145 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
-from tunegap.analysis.metrics import Gap
+from tunegap.analysis.compare import Comparison
+from tunegap.report.sensitivity import sensitivity_markdown
+from tunegap.results import Results, headline_metrics
+
+LEGEND = ("Accuracy in %. Δ = instruct − base in points, with its paired 95 % interval; "
+          "n = items both sides were scored on. `*`: significant (Holm-adjusted p < 0.05 within "
+          "the benchmark); `?`: unresolved (|Δ| below the minimum detectable effect at α = 0.05 "
+          "and 80 % power: the data cannot tell a gap this size from none).")
 
 
-def _fmt(x: float) -> str:
-    return "n/a" if math.isnan(x) else f"{x:.2f}"
+def fmt(x: float | None, sign: bool = False) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{x:+.2f}" if sign else f"{x:.2f}"
 
 
-# Which metrics get a table: the headline one per decoding, not every k.
-HEADLINE = ("accuracy", "pass@5", "pass@20", "maj@5", "maj@20", "selected")
+def mark(c: Comparison) -> str:
+    return "*" if c.significant else ("?" if c.unresolved else "")
 
 
-def _headline(metric: str, all_metrics: set[str]) -> bool:
-    if metric in HEADLINE:
-        return True
-    # pass@n / maj@n for the largest n present (e.g. pass@8 when n = 8)
-    if "@" in metric:
-        kind, k = metric.split("@")
-        return int(k) == max(int(m.split("@")[1]) for m in all_metrics if m.startswith(kind + "@"))
-    return False
+def delta_cell(c: Comparison) -> str:
+    return f"{fmt(c.delta, sign=True)}{mark(c)} [{fmt(c.ci_low)}, {fmt(c.ci_high)}]"
 
 
-def headline_metrics(gaps: Sequence[Gap]) -> set[tuple[str, str, str]]:
-    """(benchmark, decoding, metric) triples worth a headline."""
-    metrics_of: dict[tuple, set[str]] = defaultdict(set)
-    for g in gaps:
-        metrics_of[(g.benchmark, g.decoding)].add(g.metric)
-    return {(*k, m) for k, ms in metrics_of.items() for m in ms if _headline(m, ms)}
+def row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
 
 
-def gap_tables(gaps: Sequence[Gap]) -> str:
-    blocks: dict[tuple, list[Gap]] = defaultdict(list)
-    for g in gaps:
-        blocks[(g.benchmark, g.decoding, g.extractor, g.grader, g.metric)].append(g)
-    metrics_of: dict[tuple, set[str]] = defaultdict(set)
-    for b in blocks:
-        metrics_of[b[:4]].add(b[4])
+def gap_tables(rows: Sequence[Comparison]) -> str:
+    """One block per benchmark × decoding × metric × extractor × grader (headline metrics),
+    a row per pair, a column group per setting."""
+    keep = headline_metrics(rows)
+    blocks: dict[tuple, list[Comparison]] = defaultdict(list)
+    for c in rows:
+        if c.group_key is None and (c.benchmark, c.decoding, c.metric) in keep:
+            blocks[(c.benchmark, c.decoding, c.metric, c.extractor, c.grader)].append(c)
     out = []
-    for (bench, dec, ext, grader, metric), rows in blocks.items():
-        if not _headline(metric, metrics_of[(bench, dec, ext, grader)]):
-            continue
-        settings = list(dict.fromkeys(g.setting for g in rows))
-        pairs = list(dict.fromkeys(g.pair for g in rows))
-        by = {(g.pair, g.setting): g for g in rows}
+    for (bench, dec, metric, ext, grader), cs in blocks.items():
+        settings = list(dict.fromkeys(c.setting for c in cs))
+        pairs = list(dict.fromkeys(c.pair for c in cs))
+        by = {(c.pair, c.setting): c for c in cs}
         out.append(f"### {bench} · {dec} · {metric} · extractor `{ext}` · grader `{grader}`\n")
         head = ["pair"]
         for s in settings:
-            head += [f"{s} inst", "base", "Δ", "n"]
-        out.append("| " + " | ".join(head) + " |")
-        out.append("|" + "---|" * len(head))
+            head += [f"{s} inst", "base", "Δ [95% CI]", "n"]
+        out += [row(head), "|" + "---|" * len(head)]
         for p in pairs:
             cells = [p]
             for s in settings:
-                g = by.get((p, s))
-                cells += ([_fmt(g.instruct), _fmt(g.base), _fmt(g.delta), str(g.n)]
-                          if g else ["", "", "", ""])
-            out.append("| " + " | ".join(cells) + " |")
+                c = by.get((p, s))
+                cells += ([fmt(c.instruct), fmt(c.base), delta_cell(c), str(c.n)]
+                          if c else ["", "", "", ""])
+            out.append(row(cells))
         out.append("")
     return "\n".join(out)
+
+
+def breakdown_tables(results: Results) -> str:
+    """Per benchmark and metadata key, under the summary's extractor and grader: a row per
+    group value and pair, a column group per setting (Table 1's layout for MedCalc-Bench)."""
+    ext = results.primary_extractor
+    blocks: dict[tuple, list[Comparison]] = defaultdict(list)
+    for c in results.breakdowns:
+        if c.extractor == ext and c.grader == results.primary_grader(c.benchmark):
+            blocks[(c.benchmark, c.group_key, c.decoding, c.grader)].append(c)
+    if not blocks:
+        return ""
+    out = ["## Breakdowns by metadata", "",
+           f"Accuracy under extractor `{ext}` and each benchmark's own grader; every extractor "
+           "× grader is in results.json (`breakdowns`). Holm within each breakdown.", ""]
+    for (bench, key, dec, grader), cs in blocks.items():
+        settings = list(dict.fromkeys(c.setting for c in cs))
+        by = {(c.group, c.pair, c.setting): c for c in cs}
+        out.append(f"### {bench} by {key} · {dec} · grader `{grader}`\n")
+        head = [key, "pair"]
+        for s in settings:
+            head += [f"{s} inst", "base", "Δ [95% CI]", "n"]
+        out += [row(head), "|" + "---|" * len(head)]
+        for group, pair in dict.fromkeys((c.group, c.pair) for c in cs):
+            cells = [group or "", pair]
+            for s in settings:
+                c = by.get((group, pair, s))
+                cells += ([fmt(c.instruct), fmt(c.base), delta_cell(c), str(c.n)]
+                          if c else ["", "", "", ""])
+            out.append(row(cells))
+        out.append("")
+    return "\n".join(out)
+
+
+def robustness_tables(results: Results) -> str:
+    ext = results.primary_extractor
+    rows = [r for r in results.robustness
+            if r.extractor == ext and r.grader == results.primary_grader(r.benchmark)]
+    if not rows:
+        return ""
+    out = ["## Original vs variant", "",
+           "Accuracy on the originals and on their variants, drop = original − variant (points) "
+           "with 95 % intervals clustered by seed problem; consistency = solved on both. "
+           "Difference of drops = instruct drop − base drop (positive: instruct drops more), "
+           "with a cluster-bootstrap interval over seed problems (`*`: it excludes 0).", "",
+           row(["variants", "kind", "setting", "decoding", "pair", "side", "n (seeds)",
+                "original", "variant", "drop [95% CI]", "relative", "consistency"]),
+           "|" + "---|" * 12]
+    did = []
+    for r in rows:
+        for side, d in (("instruct", r.instruct), ("base", r.base)):
+            if d is None:
+                continue
+            out.append(row([r.benchmark, r.kind, r.setting, r.decoding, r.pair, side,
+                            f"{d.n} ({d.seeds})", fmt(d.original), fmt(d.variant),
+                            f"{fmt(d.drop, True)} [{fmt(d.drop_ci[0])}, {fmt(d.drop_ci[1])}]",
+                            fmt(100 * d.relative_drop) + " %", fmt(d.consistency)]))
+        if r.n_paired:
+            did.append(row([r.benchmark, r.kind, r.setting, r.decoding, r.pair, str(r.n_paired),
+                            f"{fmt(r.did, True)}{'*' if r.significant else ''} "
+                            f"[{fmt(r.did_ci[0])}, {fmt(r.did_ci[1])}]"]))
+    if did:
+        out += ["", "### Difference of drops (instruct − base)", "",
+                row(["variants", "kind", "setting", "decoding", "pair", "n", "Δ drop [95% CI]"]),
+                "|" + "---|" * 7, *did]
+    out.append("")
+    return "\n".join(out)
+
+
+def tables_markdown(results: Results) -> str:
+    parts = [f"# tunegap results: {results.config.name}\n"]
+    if results.caveat:
+        parts.append(f"> **Caveat.** {results.caveat}\n")
+    incomplete = [c for c in results.cells if not c.complete]
+    if incomplete:
+        cells = sorted({f"{c.pair}|{c.side}|{c.benchmark}|{c.setting}|{c.decoding}"
+                        for c in incomplete})
+        parts.append(f"> **Incomplete run.** {len(cells)} cell(s) have fewer scored items than "
+                     f"planned (first: {cells[0]}); Δ is over the items both sides have.\n")
+    parts.append(LEGEND + "\n")
+    parts.append("## Gaps\n")
+    parts.append(gap_tables(results.comparisons))
+    for section in (breakdown_tables(results), robustness_tables(results),
+                    sensitivity_markdown(results)):
+        if section:
+            parts.append(section)
+    return "\n".join(parts)
