@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tunegap.errors import UserError
 from tunegap.types import canonical_json, sha256_hex
@@ -131,6 +131,44 @@ class BenchmarkScope(_Strict):
     sides: tuple[Literal["base", "instruct"], ...] = ("base", "instruct")
 
 
+class PerturbSpec(_Strict):
+    """A perturbed set run beside its source (docs/perturbations.md): the variants of the
+    source's first `seeds` items under each kind, `variants` each, drawn from `seed`."""
+
+    source: str
+    kinds: list[str] = Field(min_length=1)
+    variants: int = Field(1, ge=1)
+    seed: int = 0
+    seeds: int | None = Field(None, ge=1)  # how many seed problems; None = the source's all
+    name: str | None = None  # default "<source>~perturbed"
+    decoding: list[str] | None = None  # decoding columns (e.g. [greedy]) it runs under
+
+    @field_validator("kinds")
+    @classmethod
+    def _known_kinds(cls, v: list[str]) -> list[str]:
+        from tunegap.perturb.benchmark import KNOWN_KINDS
+
+        for k in v:
+            if k not in KNOWN_KINDS:
+                raise ValueError(f"unknown perturbation kind '{k}' (known: {', '.join(KNOWN_KINDS)})")
+        return v
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, v: str) -> str:
+        from tunegap.data import BENCHMARKS
+        from tunegap.perturb.benchmark import PERTURBED
+
+        if v not in BENCHMARKS or v in PERTURBED:
+            known = sorted(b for b in BENCHMARKS if b not in PERTURBED)
+            raise ValueError(f"unknown source benchmark '{v}' (known: {', '.join(known)})")
+        return v
+
+    @property
+    def set_name(self) -> str:
+        return self.name or f"{self.source}~perturbed"
+
+
 class RunConfig(_Strict):
     name: str
     description: str | None = None
@@ -158,6 +196,8 @@ class RunConfig(_Strict):
     # Paired statistics: items of a benchmark sharing this meta key's value form one cluster
     # (e.g. {medcalc: calculator_id}); variants naming the same `seed_id` always do.
     cluster_by: dict[str, str] = Field(default_factory=dict)
+    # Perturbed sets, each run beside its source benchmark (docs/perturbations.md).
+    perturb: list[PerturbSpec] = Field(default_factory=list)
 
     @field_validator("settings", mode="before")
     @classmethod
@@ -184,6 +224,21 @@ class RunConfig(_Strict):
                 seen.add((d.column, side))
         return v
 
+    @model_validator(mode="after")
+    def _register_perturbed(self) -> RunConfig:
+        from tunegap.data import BENCHMARKS
+        from tunegap.perturb.benchmark import PERTURBED, Spec, register
+
+        names = [p.set_name for p in self.perturb]
+        for i, p in enumerate(self.perturb):
+            if names.count(p.set_name) > 1 or (p.set_name in BENCHMARKS and p.set_name not in PERTURBED):
+                raise ValueError(f"perturb[{i}]: name '{p.set_name}' is already a benchmark; "
+                                 "give the block a `name:`")
+        for p in self.perturb:
+            register(Spec(p.set_name, p.source, tuple(p.kinds), p.variants, p.seed, p.seeds,
+                          None if p.decoding is None else tuple(p.decoding)))
+        return self
+
     def runs(self, benchmark: str, setting: str, side: str) -> bool:
         scope = self.scopes.get(benchmark)
         if scope is None:
@@ -193,7 +248,10 @@ class RunConfig(_Strict):
     @property
     def all_benchmarks(self) -> list[str]:
         extra = self.optional_benchmarks if self.data_dir is not None else []
-        return list(dict.fromkeys([*self.benchmarks, *extra]))
+        names = list(dict.fromkeys([*self.benchmarks, *extra]))
+        # A perturbed set runs whenever its source does (its originals are the source's items).
+        return names + [p.set_name for p in self.perturb
+                        if p.source in names and p.set_name not in names]
 
     def resolved_graders(self) -> list[str]:
         if self.graders:

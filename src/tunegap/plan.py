@@ -6,6 +6,7 @@ requests (same model fingerprint, prompt and params) share one key and are gener
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from tunegap.config import DecodingSpec, ModelSpec, RunConfig, SettingSpec
@@ -13,6 +14,7 @@ from tunegap.data import get_benchmark
 from tunegap.data.base import Benchmark
 from tunegap.decoding import sampling_params
 from tunegap.errors import UserError
+from tunegap.perturb.benchmark import PERTURBED, limit_seed_problems
 from tunegap.prompts import build_prompt, pick_exemplars
 from tunegap.types import Example, Request, canonical_json
 
@@ -54,9 +56,15 @@ def build_plan(config: RunConfig, *, check_settings: bool = True) -> list[PlanIt
     items: list[PlanItem] = []
     for bench_name in config.all_benchmarks:
         bench = get_benchmark(bench_name)
+        spec = PERTURBED.get(bench_name)
+        if spec is not None and spec.source not in config.all_benchmarks:
+            raise UserError(f"the perturbed set '{bench_name}' runs only beside its source "
+                            f"'{spec.source}' (its originals)", field="benchmarks")
         examples = bench.load_test(config.data_dir)
         if config.limit is not None:
-            examples = examples[: config.limit]
+            # For a perturbed set the limit counts seed problems, so its originals all run.
+            examples = (limit_seed_problems(examples, config.limit) if spec is not None
+                        else examples[: config.limit])
         pool: list[Example] | None = None
         for setting in config.settings:
             if setting.name not in bench.settings:
@@ -69,12 +77,29 @@ def build_plan(config: RunConfig, *, check_settings: bool = True) -> list[PlanIt
                     pool = bench.load_exemplars(config.data_dir)
                 shots = pick_exemplars(pool, setting.k, config.seed)
             for dec in config.decoding:
-                items.extend(_cell_items(config, bench, examples, setting, dec, shots))
+                if spec is not None and spec.decoding is not None and dec.column not in spec.decoding:
+                    continue  # the perturb block runs under the decodings it names
+                items.extend(_cell_items(config, bench, examples, setting, dec, shots, pool or []))
     return items
 
 
+def _variant_shots(ex: Example, shots: list[Example], pool: list[Example]) -> list[Example]:
+    """Exemplar-order and exemplar-set variants (meta.exemplars, perturb/kinds.py) get their own
+    draw of the few-shot exemplars; every other item gets the setting's shared draw."""
+    spec = ex.meta.get("exemplars")
+    if not spec or not shots:
+        return shots
+    if "order_seed" in spec:
+        order = list(shots)
+        random.Random(spec["order_seed"]).shuffle(order)
+        return order if order != shots else shots[1:] + shots[:1]  # always another order
+    drawn = pick_exemplars(pool, len(shots), spec["set_seed"])
+    return drawn if drawn != shots else pick_exemplars(pool, len(shots), spec["set_seed"] + 1)
+
+
 def _cell_items(config: RunConfig, bench: Benchmark, examples: list[Example],
-                setting: SettingSpec, dec: DecodingSpec, shots: list[Example]) -> list[PlanItem]:
+                setting: SettingSpec, dec: DecodingSpec, shots: list[Example],
+                pool: list[Example] = ()) -> list[PlanItem]:
     params = sampling_params(dec)
     bench_name, family = bench.name, bench.prompt_family
     per_item = bench.exemplars_for is not None and setting.name.startswith(("fewshot", "oneshot"))
@@ -88,7 +113,8 @@ def _cell_items(config: RunConfig, bench: Benchmark, examples: list[Example],
             model: ModelSpec = getattr(pair, side)
             cell = Cell(pair.label, side, bench_name, setting.label, dec.column)
             for ex in examples:
-                item_shots = bench.exemplars_for(ex, config.data_dir) if per_item else shots
+                item_shots = (bench.exemplars_for(ex, config.data_dir) if per_item
+                              else _variant_shots(ex, shots, list(pool)))
                 prompt = build_prompt(ex, setting, family=family, model_kind=model.kind,
                                       exemplars=item_shots)
                 req = Request(model=model.fingerprint(), prompt=prompt, params=params)

@@ -3,11 +3,11 @@ one release holds several sets, as MATH-Perturb's Hard, Simple and originals).""
 
 from __future__ import annotations
 
-from tunegap.data import gsm8k, gsm_hard, gsm_plus, math500, math_perturb, medcalc, synthetic
+from tunegap.data import gsm8k, gsm_hard, gsm_plus, gsm_symbolic, math500, math_perturb, medcalc, synthetic
 from tunegap.data.base import Benchmark
 from tunegap.errors import UserError
 
-_MODULES = (synthetic, gsm8k, math500, math_perturb, medcalc, gsm_plus, gsm_hard)
+_MODULES = (synthetic, gsm8k, math500, math_perturb, medcalc, gsm_plus, gsm_hard, gsm_symbolic)
 BENCHMARKS: dict[str, Benchmark] = {
     b.name: b for mod in _MODULES for b in getattr(mod, "BENCHMARKS", (mod.BENCHMARK,))
 }

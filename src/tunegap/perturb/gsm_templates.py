@@ -1,6 +1,6 @@
 """tunegap's own GSM-style word problems: templates written for this project, answers computed.
 
-The templates live in library_1.py (1-3 steps) and library_2.py (4-6 steps), written in the
+The templates live in library_1.py (1-3 steps), library_2.py (4) and library_3.py (5-6), written in the
 template language of lang.py. A draw picks values, keeps only draws whose conditions hold and
 whose answer is a whole number, and renders the question, a worked solution and the exact answer.
 Steps run from one to six, so difficulty is a dial; a template knows its variables, so a variant
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from tunegap.perturb import library_1, library_2
+from tunegap.perturb import library_1, library_2, library_3
 from tunegap.perturb.lang import Template, load_all
 
 
@@ -31,7 +31,8 @@ class Problem:
 @lru_cache(maxsize=1)
 def _templates() -> tuple[Template, ...]:
     found = load_all([("perturb/library_1.py", library_1.SOURCE),
-                      ("perturb/library_2.py", library_2.SOURCE)])
+                      ("perturb/library_2.py", library_2.SOURCE),
+                      ("perturb/library_3.py", library_3.SOURCE)])
     return tuple(sorted(found, key=lambda t: (t.steps, t.id)))
 
 

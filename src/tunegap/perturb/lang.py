@@ -14,7 +14,8 @@ A template is a block of lines, each `KEY: text`:
     A: a * d - s
     R: A bakery makes 24 muffins a day for 3 days and sells 50 of them. How many muffins are left? #### 22
 
-`Q` is the question, `S` one solution line per declared step, `A` the answer formula, `if` a
+An indented line continues the line above (joined with one space). `Q` is the question, `S` one
+solution line per declared step, `A` the answer formula, `if` a
 condition (any number), `R` the reference problem and answer the defaults must render. A
 variable line is `NAME: TYPE ... = DEFAULT` with TYPE one of `int LO..HI [step K]`,
 `choice A | B | C`, `name`, `object KIND`, `unit KIND`. `{formula}` slots are evaluated exactly
@@ -156,6 +157,10 @@ def parse_templates(text: str, *, source: str) -> list[Template]:
     blocks: list[tuple[int, list[tuple[int, str]]]] = []
     for i, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
+        if line and raw[:1] in (" ", "\t") and blocks and len(blocks[-1][1]) > 1:
+            row, previous = blocks[-1][1][-1]  # an indented line continues the one above
+            blocks[-1][1][-1] = (row, f"{previous} {line}")
+            continue
         if not line or line.startswith("#"):
             continue
         if line.startswith("=="):

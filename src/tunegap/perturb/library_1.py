@@ -96,7 +96,8 @@ R: 30 children are split into 5 equal teams. How many children are on each team?
 
 # ---------------------------------------------------------------- two steps
 == change-notebooks (2 steps)
-Q: {n} buys {a} {item} at ${p} each and pays with a ${bill} bill. How many dollars of change does {n} get?
+Q: {n} buys {a} {item} at ${p} each and pays with a ${bill} bill. How many dollars of change does
+    {n} get?
 n: name = Emma
 item: object school = notebooks
 a: int 2..6 = 4
@@ -106,7 +107,8 @@ if: a * p < bill
 S: The {item} cost {a} x {p} = ${a * p}.
 S: The change is {bill} - {a * p} = ${bill - a * p}.
 A: bill - a * p
-R: Emma buys 4 notebooks at $3 each and pays with a $20 bill. How many dollars of change does Emma get? #### 8
+R: Emma buys 4 notebooks at $3 each and pays with a $20 bill. How many dollars of change does Emma
+    get? #### 8
 
 == bakery-left (2 steps)
 Q: A bakery makes {a} {food} a day for {d} days and sells {s} of them. How many {food} are left?
@@ -118,16 +120,19 @@ if: s < a * d
 S: It makes {a} x {d} = {a * d} {food}.
 S: {a * d} - {s} = {a * d - s} {food} are left.
 A: a * d - s
-R: A bakery makes 24 muffins a day for 3 days and sells 50 of them. How many muffins are left? #### 22
+R: A bakery makes 24 muffins a day for 3 days and sells 50 of them. How many muffins are left? ####
+    22
 
 == twice-pages (2 steps)
-Q: {n} reads {a} pages on Monday and twice as many on Tuesday. How many pages does {n} read on the two days together?
+Q: {n} reads {a} pages on Monday and twice as many on Tuesday. How many pages does {n} read on the
+    two days together?
 n: name = Farid
 a: int 5..40 = 15
 S: On Tuesday {n} reads 2 x {a} = {2 * a} pages.
 S: Together: {a} + {2 * a} = {3 * a} pages.
 A: 3 * a
-R: Farid reads 15 pages on Monday and twice as many on Tuesday. How many pages does Farid read on the two days together? #### 45
+R: Farid reads 15 pages on Monday and twice as many on Tuesday. How many pages does Farid read on
+    the two days together? #### 45
 
 == free-chairs (2 steps)
 Q: A hall has {a} rows of {b} chairs. {c} chairs are taken. How many chairs are free?
@@ -149,10 +154,12 @@ d: int 2..6 = 3
 S: In a day {n} earns {w} x {h} = ${w * h}.
 S: In {d} days: {w * h} x {d} = ${w * h * d}.
 A: w * h * d
-R: Grace earns $12 an hour and works 5 hours a day. How many dollars does Grace earn in 3 days? #### 180
+R: Grace earns $12 an hour and works 5 hours a day. How many dollars does Grace earn in 3 days? ####
+    180
 
 == half-then-lunch (2 steps)
-Q: {n} has ${2 * a}. {n} spends half of it on a book and then ${b} on lunch. How many dollars does {n} have left?
+Q: {n} has ${2 * a}. {n} spends half of it on a book and then ${b} on lunch. How many dollars does
+    {n} have left?
 n: name = Hiro
 a: int 10..60 = 30
 b: int 2..15 = 7
@@ -160,7 +167,8 @@ if: b < a
 S: After the book {n} has {2 * a} / 2 = ${a}.
 S: After lunch: {a} - {b} = ${a - b}.
 A: a - b
-R: Hiro has $60. Hiro spends half of it on a book and then $7 on lunch. How many dollars does Hiro have left? #### 23
+R: Hiro has $60. Hiro spends half of it on a book and then $7 on lunch. How many dollars does Hiro
+    have left? #### 23
 
 == packs-batteries (2 steps)
 Q: A pack of {a} batteries costs ${p}. How many dollars do {a * m} batteries cost?
@@ -173,7 +181,8 @@ A: m * p
 R: A pack of 4 batteries costs $5. How many dollars do 12 batteries cost? #### 15
 
 == fruit-baskets-eaten (2 steps)
-Q: There are {b} baskets with {f} {fruit} in each. {n} eats {e} of the {fruit}. How many {fruit} are left?
+Q: There are {b} baskets with {f} {fruit} in each. {n} eats {e} of the {fruit}. How many {fruit} are
+    left?
 n: name = Ines
 fruit: object fruit = apples
 b: int 2..9 = 5
@@ -183,19 +192,23 @@ if: e < b * f
 S: There are {b} x {f} = {b * f} {fruit}.
 S: {b * f} - {e} = {b * f - e} {fruit} are left.
 A: b * f - e
-R: There are 5 baskets with 6 apples in each. Ines eats 4 of the apples. How many apples are left? #### 26
+R: There are 5 baskets with 6 apples in each. Ines eats 4 of the apples. How many apples are left?
+    #### 26
 
 == tickets-family (2 steps)
-Q: An adult ticket costs ${a} and a child ticket costs ${c}. How many dollars do 2 adults and 1 child pay?
+Q: An adult ticket costs ${a} and a child ticket costs ${c}. How many dollars do 2 adults and 1
+    child pay?
 a: int 8..25 = 12
 c: int 3..10 = 5
 S: Two adults pay 2 x {a} = ${2 * a}.
 S: With the child: {2 * a} + {c} = ${2 * a + c}.
 A: 2 * a + c
-R: An adult ticket costs $12 and a child ticket costs $5. How many dollars do 2 adults and 1 child pay? #### 29
+R: An adult ticket costs $12 and a child ticket costs $5. How many dollars do 2 adults and 1 child
+    pay? #### 29
 
 == shelves-books (2 steps)
-Q: {n} has {s} shelves with {b} {book} on each, and buys {x} more {book}. How many {book} does {n} have?
+Q: {n} has {s} shelves with {b} {book} on each, and buys {x} more {book}. How many {book} does {n}
+    have?
 n: name = Jonah
 book: object book = books
 s: int 2..8 = 4
@@ -204,10 +217,12 @@ x: int 2..20 = 7
 S: The shelves hold {s} x {b} = {s * b} {book}.
 S: With the new ones: {s * b} + {x} = {s * b + x} {book}.
 A: s * b + x
-R: Jonah has 4 shelves with 12 books on each, and buys 7 more books. How many books does Jonah have? #### 55
+R: Jonah has 4 shelves with 12 books on each, and buys 7 more books. How many books does Jonah have?
+    #### 55
 
 == speed-distance (2 steps)
-Q: A cyclist rides at {v} {u} an hour for {t} hours and then walks {w} {u}. How many {u} does the cyclist cover?
+Q: A cyclist rides at {v} {u} an hour for {t} hours and then walks {w} {u}. How many {u} does the
+    cyclist cover?
 u: unit length = km
 v: int 8..25 = 15
 t: int 2..6 = 3
@@ -215,10 +230,12 @@ w: int 1..9 = 2
 S: Riding covers {v} x {t} = {v * t} {u}.
 S: In all: {v * t} + {w} = {v * t + w} {u}.
 A: v * t + w
-R: A cyclist rides at 15 km an hour for 3 hours and then walks 2 km. How many km does the cyclist cover? #### 47
+R: A cyclist rides at 15 km an hour for 3 hours and then walks 2 km. How many km does the cyclist
+    cover? #### 47
 
 == coins-jar (2 steps)
-Q: {n} puts {a} {coll} in a jar every day for {d} days, then takes out {b}. How many {coll} are in the jar?
+Q: {n} puts {a} {coll} in a jar every day for {d} days, then takes out {b}. How many {coll} are in
+    the jar?
 n: name = Kira
 coll: object collect = coins
 a: int 2..12 = 5
@@ -228,11 +245,13 @@ if: b < a * d
 S: {n} puts in {a} x {d} = {a * d} {coll}.
 S: After taking some out: {a * d} - {b} = {a * d - b} {coll}.
 A: a * d - b
-R: Kira puts 5 coins in a jar every day for 7 days, then takes out 6. How many coins are in the jar? #### 29
+R: Kira puts 5 coins in a jar every day for 7 days, then takes out 6. How many coins are in the jar?
+    #### 29
 
 # ---------------------------------------------------------------- three steps
 == fruit-change (3 steps)
-Q: {n} buys {a} apples at ${p} each and {b} oranges at ${q} each, and pays with a ${bill} bill. How many dollars of change does {n} get?
+Q: {n} buys {a} apples at ${p} each and {b} oranges at ${q} each, and pays with a ${bill} bill. How
+    many dollars of change does {n} get?
 n: name = Liam
 a: int 2..6 = 3
 p: int 1..4 = 2
@@ -244,10 +263,12 @@ S: Apples: {a} x {p} = ${a * p}.
 S: Oranges: {b} x {q} = ${b * q}.
 S: Change: {bill} - {a * p} - {b * q} = ${bill - a * p - b * q}.
 A: bill - a * p - b * q
-R: Liam buys 3 apples at $2 each and 4 oranges at $1 each, and pays with a $20 bill. How many dollars of change does Liam get? #### 10
+R: Liam buys 3 apples at $2 each and 4 oranges at $1 each, and pays with a $20 bill. How many
+    dollars of change does Liam get? #### 10
 
 == tank-fill-drain (3 steps)
-Q: A tank holds {a} {u} of water. It is filled at {r} {u} a minute for {t} minutes, and then {d} {u} are drained. How many {u} are in the tank now?
+Q: A tank holds {a} {u} of water. It is filled at {r} {u} a minute for {t} minutes, and then {d} {u}
+    are drained. How many {u} are in the tank now?
 u: unit volume = liters
 a: int 10..100 = 40
 r: int 2..9 = 5
@@ -258,10 +279,12 @@ S: It gains {r} x {t} = {r * t} {u}.
 S: Then it holds {a} + {r * t} = {a + r * t} {u}.
 S: After draining: {a + r * t} - {d} = {a + r * t - d} {u}.
 A: a + r * t - d
-R: A tank holds 40 liters of water. It is filled at 5 liters a minute for 6 minutes, and then 25 liters are drained. How many liters are in the tank now? #### 45
+R: A tank holds 40 liters of water. It is filled at 5 liters a minute for 6 minutes, and then 25
+    liters are drained. How many liters are in the tank now? #### 45
 
 == run-weeks (3 steps)
-Q: {n} runs {a} {u} on every weekday and {b} {u} on each day of the weekend. How many {u} does {n} run in {w} weeks?
+Q: {n} runs {a} {u} on every weekday and {b} {u} on each day of the weekend. How many {u} does {n}
+    run in {w} weeks?
 n: name = Maya
 u: unit length = km
 a: int 2..8 = 3
@@ -271,10 +294,12 @@ S: Weekdays: 5 x {a} = {5 * a} {u}.
 S: Weekend: 2 x {b} = {2 * b} {u}, so {5 * a} + {2 * b} = {5 * a + 2 * b} {u} a week.
 S: In {w} weeks: {5 * a + 2 * b} x {w} = {(5 * a + 2 * b) * w} {u}.
 A: (5 * a + 2 * b) * w
-R: Maya runs 3 km on every weekday and 6 km on each day of the weekend. How many km does Maya run in 4 weeks? #### 108
+R: Maya runs 3 km on every weekday and 6 km on each day of the weekend. How many km does Maya run in
+    4 weeks? #### 108
 
 == sale-shirts (3 steps)
-Q: A shirt costs ${20 * p}. It is on sale at {pct}% off. {n} buys {k} shirts. How many dollars does {n} pay?
+Q: A shirt costs ${20 * p}. It is on sale at {pct}% off. {n} buys {k} shirts. How many dollars does
+    {n} pay?
 n: name = Noah
 p: int 1..5 = 2
 pct: choice 10 | 20 | 25 | 50 = 25
@@ -283,10 +308,12 @@ S: The discount is {pct}% of {20 * p} = ${20 * p * pct / 100}.
 S: The sale price is {20 * p} - {20 * p * pct / 100} = ${20 * p - 20 * p * pct / 100}.
 S: {k} shirts cost {k} x {20 * p - 20 * p * pct / 100} = ${k * (20 * p - 20 * p * pct / 100)}.
 A: k * (20 * p - 20 * p * pct / 100)
-R: A shirt costs $40. It is on sale at 25% off. Noah buys 3 shirts. How many dollars does Noah pay? #### 90
+R: A shirt costs $40. It is on sale at 25% off. Noah buys 3 shirts. How many dollars does Noah pay?
+    #### 90
 
 == stamps-gift-loss (3 steps)
-Q: {n} has {a} {coll}. {f} gives {n} three times as many {coll} as {n} has, and then {n} loses {b}. How many {coll} does {n} have now?
+Q: {n} has {a} {coll}. {f} gives {n} three times as many {coll} as {n} has, and then {n} loses {b}.
+    How many {coll} does {n} have now?
 n: name = Olga
 f: name = Priya
 coll: object collect = stamps
@@ -297,10 +324,12 @@ S: {f} gives 3 x {a} = {3 * a} {coll}.
 S: {n} then has {a} + {3 * a} = {4 * a}.
 S: After losing {b}: {4 * a} - {b} = {4 * a - b} {coll}.
 A: 4 * a - b
-R: Olga has 10 stamps. Priya gives Olga three times as many stamps as Olga has, and then Olga loses 7. How many stamps does Olga have now? #### 33
+R: Olga has 10 stamps. Priya gives Olga three times as many stamps as Olga has, and then Olga loses
+    7. How many stamps does Olga have now? #### 33
 
 == groups-school (3 steps)
-Q: A school has {c} classes of {s} students. For a game the students form groups of {g}, and each group gets {b} balls. How many balls are needed?
+Q: A school has {c} classes of {s} students. For a game the students form groups of {g}, and each
+    group gets {b} balls. How many balls are needed?
 c: int 2..6 = 4
 s: int 15..30 = 24
 g: choice 2 | 3 | 4 | 6 = 4
@@ -310,10 +339,12 @@ S: There are {c} x {s} = {c * s} students.
 S: They form {c * s} / {g} = {c * s / g} groups.
 S: The groups need {c * s / g} x {b} = {c * s / g * b} balls.
 A: c * s / g * b
-R: A school has 4 classes of 24 students. For a game the students form groups of 4, and each group gets 2 balls. How many balls are needed? #### 48
+R: A school has 4 classes of 24 students. For a game the students form groups of 4, and each group
+    gets 2 balls. How many balls are needed? #### 48
 
 == party-pizza (3 steps)
-Q: {k} friends each eat {e} slices of pizza. A pizza has {s} slices. Each pizza costs ${p}. How many dollars do the pizzas cost?
+Q: {k} friends each eat {e} slices of pizza. A pizza has {s} slices. Each pizza costs ${p}. How many
+    dollars do the pizzas cost?
 k: int 2..12 = 6
 e: int 2..4 = 2
 s: choice 4 | 6 | 8 = 4
@@ -323,10 +354,12 @@ S: They eat {k} x {e} = {k * e} slices.
 S: That is {k * e} / {s} = {k * e / s} pizzas.
 S: The pizzas cost {k * e / s} x {p} = ${k * e / s * p}.
 A: k * e / s * p
-R: 6 friends each eat 2 slices of pizza. A pizza has 4 slices. Each pizza costs $10. How many dollars do the pizzas cost? #### 30
+R: 6 friends each eat 2 slices of pizza. A pizza has 4 slices. Each pizza costs $10. How many
+    dollars do the pizzas cost? #### 30
 
 == garden-flowers (3 steps)
-Q: {n} plants {r} rows of {c} {fl}. A rabbit eats {e} of them, and {n} plants {m} more. How many {fl} are there now?
+Q: {n} plants {r} rows of {c} {fl}. A rabbit eats {e} of them, and {n} plants {m} more. How many
+    {fl} are there now?
 n: name = Quinn
 fl: object flower = tulips
 r: int 2..9 = 4
@@ -338,10 +371,12 @@ S: {n} plants {r} x {c} = {r * c} {fl}.
 S: After the rabbit: {r * c} - {e} = {r * c - e}.
 S: With the new ones: {r * c - e} + {m} = {r * c - e + m} {fl}.
 A: r * c - e + m
-R: Quinn plants 4 rows of 8 tulips. A rabbit eats 5 of them, and Quinn plants 9 more. How many tulips are there now? #### 36
+R: Quinn plants 4 rows of 8 tulips. A rabbit eats 5 of them, and Quinn plants 9 more. How many
+    tulips are there now? #### 36
 
 == weekly-savings-gift (3 steps)
-Q: {n} saves ${s} every week for {w} weeks. A grandparent then gives {n} twice as much as {n} saved. How many dollars does {n} have?
+Q: {n} saves ${s} every week for {w} weeks. A grandparent then gives {n} twice as much as {n} saved.
+    How many dollars does {n} have?
 n: name = Rosa
 s: int 3..20 = 6
 w: int 3..12 = 5
@@ -349,10 +384,12 @@ S: {n} saves {s} x {w} = ${s * w}.
 S: The gift is 2 x {s * w} = ${2 * s * w}.
 S: {n} has {s * w} + {2 * s * w} = ${3 * s * w}.
 A: 3 * s * w
-R: Rosa saves $6 every week for 5 weeks. A grandparent then gives Rosa twice as much as Rosa saved. How many dollars does Rosa have? #### 90
+R: Rosa saves $6 every week for 5 weeks. A grandparent then gives Rosa twice as much as Rosa saved.
+    How many dollars does Rosa have? #### 90
 
 == class-trip (3 steps)
-Q: A class of {k} students and 2 teachers goes on a trip. Each ticket costs ${t} and the bus costs ${b}. How many dollars does the trip cost in all?
+Q: A class of {k} students and 2 teachers goes on a trip. Each ticket costs ${t} and the bus costs
+    ${b}. How many dollars does the trip cost in all?
 k: int 10..35 = 24
 b: int 50..200 step 10 = 120
 t: int 3..15 = 8
@@ -360,10 +397,12 @@ S: There are {k} + 2 = {k + 2} people.
 S: Tickets: {k + 2} x {t} = ${(k + 2) * t}.
 S: With the bus: {(k + 2) * t} + {b} = ${(k + 2) * t + b}.
 A: (k + 2) * t + b
-R: A class of 24 students and 2 teachers goes on a trip. Each ticket costs $8 and the bus costs $120. How many dollars does the trip cost in all? #### 328
+R: A class of 24 students and 2 teachers goes on a trip. Each ticket costs $8 and the bus costs
+    $120. How many dollars does the trip cost in all? #### 328
 
 == crates-spoiled (3 steps)
-Q: A shop gets {c} {cont} of {fruit} with {f} in each. {s} {fruit} are spoiled and thrown away. The rest go into bags of {g}. How many bags are filled?
+Q: A shop gets {c} {cont} of {fruit} with {f} in each. {s} {fruit} are spoiled and thrown away. The
+    rest go into bags of {g}. How many bags are filled?
 cont: object container = crates
 fruit: object fruit = oranges
 c: int 2..8 = 5
@@ -376,5 +415,6 @@ S: The shop gets {c} x {f} = {c * f} {fruit}.
 S: After throwing some away: {c * f} - {s} = {c * f - s}.
 S: That fills {c * f - s} / {g} = {(c * f - s) / g} bags.
 A: (c * f - s) / g
-R: A shop gets 5 crates of oranges with 20 in each. 4 oranges are spoiled and thrown away. The rest go into bags of 8. How many bags are filled? #### 12
+R: A shop gets 5 crates of oranges with 20 in each. 4 oranges are spoiled and thrown away. The rest
+    go into bags of 8. How many bags are filled? #### 12
 """

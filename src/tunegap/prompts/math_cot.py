@@ -48,6 +48,8 @@ def render(example: Example, exemplars: Sequence[Example], *, chat: bool,
     """zero-shot when `exemplars` is empty, few-shot otherwise."""
     if json_answer:
         return _render_json(example, exemplars, chat=chat)
+    if example.meta.get("prompt_format"):  # a prompt-format variant (perturb/kinds.py)
+        return _render_variant(example, exemplars, chat=chat, fmt=example.meta["prompt_format"])
     if chat:
         # Zero-shot CoT = the trigger appended to the question, as in the paper's protocol.
         return chat_prompt([(_user_turn(ex), _worked(ex)) for ex in exemplars],
@@ -65,3 +67,30 @@ def _render_json(example: Example, exemplars: Sequence[Example], *, chat: bool) 
     return text_prompt(JSON_INSTRUCTION,
                        [f"Question: {ex.question}\nAnswer: {_worked_json(ex)}" for ex in exemplars],
                        f"Question: {example.question} {COT_TRIGGER}\nAnswer:", TEXT_STOPS)
+
+
+def _render_variant(example: Example, exemplars: Sequence[Example], *, chat: bool,
+                    fmt: dict) -> Prompt:
+    """The CoT prompt with one format element changed: question/answer markers, the separator
+    between blocks (text) or between question and instruction (chat), or the instruction's
+    wording. Every other word is the one `render` uses."""
+    q_mark, a_mark = fmt.get("markers") or ("Question:", "Answer:")
+    instruction = fmt.get("instruction", INSTRUCTION)
+    sep = fmt.get("separator")
+    if chat:
+        marked = "markers" in fmt
+
+        def user(ex: Example) -> str:
+            question = f"{q_mark} {ex.question}" if marked else ex.question
+            return f"{question}{sep or chr(10) * 2}{instruction}"
+
+        def reply(ex: Example) -> str:
+            return f"{a_mark} {_worked(ex)}" if marked else _worked(ex)
+        return chat_prompt([(user(ex), reply(ex)) for ex in exemplars],
+                           f"{user(example)} {COT_TRIGGER}")
+    shots = [f"{q_mark} {ex.question}\n{a_mark} {_worked(ex)}" for ex in exemplars]
+    open_block = f"{q_mark} {example.question}\n{a_mark} {COT_TRIGGER}"
+    stops = (f"\n{q_mark}", "\n\n\n")
+    if sep is None:
+        return text_prompt(instruction, shots, open_block, stops)
+    return Prompt(text=sep.join([instruction, *shots, open_block]), stop=stops)
