@@ -274,6 +274,8 @@ class RunConfig(_Strict):
                 data[key] = value
         if overrides.get("benchmarks") is not None:
             data["optional_benchmarks"] = []  # an explicit list is the whole list
+            data["perturb"] = [p for p in data["perturb"]
+                               if (p["name"] or f"{p['source']}~perturbed") in overrides["benchmarks"]]
         if max_tokens is not None:
             data["decoding"] = [{**d, "max_tokens": max_tokens} for d in data["decoding"]]
         return _validate(data, source="command line")

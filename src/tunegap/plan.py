@@ -41,8 +41,14 @@ class PlanItem:
 
 
 def _check_settings(config: RunConfig) -> None:
-    """A setting runs on the benchmarks that define it; one that none defines is an error."""
+    """A setting runs on the benchmarks that define it; one that none defines is an error. A
+    perturbed set runs beside its source."""
     benches = [get_benchmark(name) for name in config.all_benchmarks]
+    for name in config.all_benchmarks:  # a variant is scored against its original: run both
+        spec = PERTURBED.get(name)
+        if spec is not None and spec.source not in config.all_benchmarks:
+            raise UserError(f"the perturbed set '{name}' runs only beside its source "
+                            f"'{spec.source}' (its originals)", field="benchmarks")
     for s in config.settings:
         if not any(s.name in b.settings for b in benches):
             known = sorted({x for b in benches for x in b.settings})
@@ -57,9 +63,6 @@ def build_plan(config: RunConfig, *, check_settings: bool = True) -> list[PlanIt
     for bench_name in config.all_benchmarks:
         bench = get_benchmark(bench_name)
         spec = PERTURBED.get(bench_name)
-        if spec is not None and spec.source not in config.all_benchmarks:
-            raise UserError(f"the perturbed set '{bench_name}' runs only beside its source "
-                            f"'{spec.source}' (its originals)", field="benchmarks")
         examples = bench.load_test(config.data_dir)
         if config.limit is not None:
             # For a perturbed set the limit counts seed problems, so its originals all run.
