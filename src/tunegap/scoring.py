@@ -1,23 +1,25 @@
 """extract → grade over a store's generations. Pure and re-runnable: never touches an evaluated
 model (the `llm` extractor's auxiliary model is loaded only for texts it has not read yet).
 
-Every grade runs in a killable worker process under a per-item time limit (grade/limits.py).
-Items a grader does not apply to are stored as "n/a", missing answers as "missing"; neither is
-sent to a worker. Identical (grader, answer, target, item) questions are graded once.
+Every extraction and every grade runs in a killable worker process under a per-item time limit
+(grade/limits.py); no extractor or grader exception reaches this module. An extraction's status
+(ok | missing | too-long | error | timeout) is stored with the answer; when it failed, each of
+that sample's grades under that extractor carries the same status with correct=None. Items a
+grader does not apply to are stored as "n/a", missing answers as "missing"; neither is sent to a
+worker. Identical (grader, answer, target, item) questions are graded once.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from tunegap.config import ModelSpec
 from tunegap.errors import UserError
-from tunegap.extract import BATCH_EXTRACTORS, check_extractor, get_extractor
+from tunegap.extract import BATCH_EXTRACTORS, FAILED, check_extractor
 from tunegap.extract import llm as llm_extract
 from tunegap.grade import MISSING, NOT_APPLICABLE, Grade, applies, get_grader, judges_missing
-from tunegap.grade.limits import DEFAULT_LIMIT_S, GraderPool, Job
+from tunegap.grade.limits import DEFAULT_LIMIT_S, ExtractJob, GraderPool, Job
 from tunegap.store import Store
 from tunegap.types import Example
 
@@ -52,23 +54,39 @@ def _llm_spec(store: Store, given: ModelSpec | None) -> ModelSpec:
     return ModelSpec.model_validate(raw)
 
 
+Answers = dict[tuple[str, int, str], tuple[str | None, str]]
+
+
 def extract_answers(store: Store, units: Sequence[tuple[str, int, str, Example, str]],
-                    extractors: Sequence[str],
-                    llm_extractor: ModelSpec | None = None) -> dict[tuple[str, int, str], Any]:
-    answers: dict[tuple[str, int, str], str | None] = {}
+                    extractors: Sequence[str], llm_extractor: ModelSpec | None = None,
+                    pool: GraderPool | None = None) -> Answers:
+    """(key, sample, extractor) → (answer, status). Per-text extractors run in the pool's
+    worker processes under its time limit; a text is extracted once however many cells plan
+    it. Status: ok | missing | too-long | error | timeout."""
+    answers: Answers = {}
+    texts = list(dict.fromkeys(u[4] for u in units))
     for name in extractors:
         if name in BATCH_EXTRACTORS:
             ext = llm_extract.LLMExtractor(_llm_spec(store, llm_extractor))
             try:
-                found = llm_extract.extract_all(store.db, ext, [u[4] for u in units])
+                found = llm_extract.extract_all(store.db, ext, texts)
             finally:
                 ext.close()
             for key, idx, _t, _ex, text in units:
-                answers[(key, idx, name)] = found[text]
+                got = found[text]
+                answers[(key, idx, name)] = (got, "ok" if got is not None else "missing")
             continue
-        fn = get_extractor(name)
+        # One job per distinct (text, item): the strict extractor reads the item's format.
+        jobs: list[ExtractJob] = []
+        index: dict[tuple[str, str, str], int] = {}
+        for _key, _idx, _t, ex, text in units:
+            q = (text, ex.benchmark, ex.id)
+            if q not in index:
+                index[q] = len(jobs)
+                jobs.append(ExtractJob(name, text, ex))
+        results = pool.extract_many(jobs) if jobs else []
         for key, idx, _t, ex, text in units:
-            answers[(key, idx, name)] = fn(text, ex)
+            answers[(key, idx, name)] = results[index[(text, ex.benchmark, ex.id)]]
     return answers
 
 
@@ -87,6 +105,33 @@ def check_scorers(extractors: Sequence[str], graders: Sequence[str]) -> None:
                             "(pip install 'tunegap[grading]')")
 
 
+def _grade_cells(units, extractors, graders, answers: Answers):
+    """Each (sample, extractor, grader) cell: a Grade already known (n/a, missing, or the
+    extraction's failure status) or the index of a job; identical questions graded once."""
+    cells: list[tuple[tuple[str, int, str, str, str], Grade | int]] = []
+    jobs: list[Job] = []
+    job_index: dict[tuple[str, str | None, str, str], int] = {}
+    for key, idx, target, ex, _text in units:
+        ex_id = f"{ex.benchmark}/{ex.id}/{ex.answer_type}"
+        for ename in extractors:
+            answer, status = answers[(key, idx, ename)]
+            for gname in graders:
+                row_key = (key, idx, ename, gname, target)
+                if not applies(gname, ex):
+                    cells.append((row_key, NOT_APPLICABLE))
+                elif status in FAILED:  # the extraction failed: its grades carry why
+                    cells.append((row_key, Grade(None, status)))
+                elif answer is None and not judges_missing(gname):
+                    cells.append((row_key, MISSING))
+                else:
+                    q = (gname, answer, target, ex_id)
+                    if q not in job_index:
+                        job_index[q] = len(jobs)
+                        jobs.append(Job(gname, answer, target, ex))
+                    cells.append((row_key, job_index[q]))
+    return cells, jobs
+
+
 def score_store(store: Store, extractors: Sequence[str], graders: Sequence[str], *,
                 llm_extractor: ModelSpec | None = None, limit_s: float = DEFAULT_LIMIT_S,
                 pool: GraderPool | None = None) -> int:
@@ -98,31 +143,12 @@ def score_store(store: Store, extractors: Sequence[str], graders: Sequence[str],
     extractors = list(dict.fromkeys([*extractors, *by_side.values()]))  # the by-side column's too
     check_scorers(extractors, graders)
     units = _units(store)
-    answers = extract_answers(store, units, extractors, llm_extractor)
-
-    cells: list[tuple[tuple[str, int, str, str, str], Grade | int]] = []
-    jobs: list[Job] = []
-    job_index: dict[tuple[str, str | None, str, str], int] = {}
-    for key, idx, target, ex, _text in units:
-        ex_id = f"{ex.benchmark}/{ex.id}/{ex.answer_type}"
-        for ename in extractors:
-            answer = answers[(key, idx, ename)]
-            for gname in graders:
-                row_key = (key, idx, ename, gname, target)
-                if not applies(gname, ex):
-                    cells.append((row_key, NOT_APPLICABLE))
-                elif answer is None and not judges_missing(gname):
-                    cells.append((row_key, MISSING))
-                else:
-                    q = (gname, answer, target, ex_id)
-                    if q not in job_index:
-                        job_index[q] = len(jobs)
-                        jobs.append(Job(gname, answer, target, ex))
-                    cells.append((row_key, job_index[q]))
     own_pool = pool is None
     if own_pool:
         pool = GraderPool(limit_s=limit_s, warm=tuple(graders))
     try:
+        answers = extract_answers(store, units, extractors, llm_extractor, pool)
+        cells, jobs = _grade_cells(units, extractors, graders, answers)
         graded = pool.grade_many(jobs) if jobs else []
     finally:
         if own_pool:
@@ -133,7 +159,6 @@ def score_store(store: Store, extractors: Sequence[str], graders: Sequence[str],
             g = graded[g]
         correct = None if g.correct is None else int(g.correct)
         grade_rows.append((key, idx, ename, gname, target, correct, g.status, g.canonical))
-    store.save_answers([(k, i, e, a, "ok" if a is not None else "missing")
-                        for (k, i, e), a in answers.items()])
+    store.save_answers([(k, i, e, a, status) for (k, i, e), (a, status) in answers.items()])
     store.save_grades(grade_rows)
     return len(grade_rows)

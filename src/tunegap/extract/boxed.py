@@ -13,33 +13,36 @@ from tunegap.types import Example
 _OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
 # `\boxed 5` (no braces) is legal LaTeX for a single token.
 _BARE = re.compile(r"\\boxed\s+([^\s$\\{}]+)")
+_BRACE = re.compile(r"\\.|[{}]", re.DOTALL)  # an escaped character is skipped whole
 
 
-def _balanced(text: str, start: int) -> str | None:
-    """The text between the brace opened just before `start` and its partner, or None."""
-    depth = 1
-    i = start
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            i += 2  # an escaped brace (\{ or \}) does not count
-            continue
+def partners(text: str) -> dict[int, int]:
+    """Position of each '{' → position of its closing '}', for every brace that is closed.
+
+    One left-to-right pass with a stack, so finding every box is linear (scanning forward from
+    each opener was quadratic on many unclosed boxes). An escaped brace (\\{ or \\}) does not
+    count; an unclosed box (the model was cut off inside it) has no partner.
+    """
+    out: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _BRACE.finditer(text):
+        ch = m.group(0)
         if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return text[start:i]
-        i += 1
-    return None  # unclosed: the model was cut off inside the box
+            stack.append(m.start())
+        elif ch == "}" and stack:
+            out[stack.pop()] = m.start()
+    return out
 
 
 def all_boxed(text: str) -> list[str]:
     found: list[tuple[int, str]] = []
+    closing: dict[int, int] | None = None
     for m in _OPEN.finditer(text):
-        inner = _balanced(text, m.end())
-        if inner is not None:
-            found.append((m.start(), inner.strip()))
+        if closing is None:
+            closing = partners(text)
+        end = closing.get(m.end() - 1)
+        if end is not None:
+            found.append((m.start(), text[m.end() : end].strip()))
     for m in _BARE.finditer(text):
         found.append((m.start(), m.group(1).strip()))
     return [s for _, s in sorted(found)]

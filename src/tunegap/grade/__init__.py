@@ -11,7 +11,14 @@ from collections.abc import Callable
 from types import ModuleType
 
 from tunegap.errors import UserError
-from tunegap.grade import math_standard, mathverify, medcalc, numeric, unanswerable
+from tunegap.grade import (
+    math_standard,
+    mathverify,
+    medcalc,
+    medcalc_official,
+    numeric,
+    unanswerable,
+)
 from tunegap.grade.base import MISSING, NOT_APPLICABLE, TIMEOUT, Grade
 from tunegap.types import Example
 
@@ -22,6 +29,7 @@ MODULES: dict[str, ModuleType] = {
     "math-standard": math_standard,
     "math-verify": mathverify,
     "medcalc": medcalc,
+    "medcalc-official": medcalc_official,
     "unanswerable": unanswerable,
 }
 GRADERS: dict[str, Grader] = {name: mod.grade for name, mod in MODULES.items()}

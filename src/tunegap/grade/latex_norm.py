@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from tunegap.extract.numbers import normalize_text
+
 # Unit words dropped when they trail an answer ("5 \text{ cm}", "12 dollars"); ours, deliberately
 # short: a longer list starts eating variable names.
 UNITS = (
@@ -20,7 +22,9 @@ UNITS = (
 )
 _UNIT_TAIL = re.compile(r"(?<=[0-9}\)])\s*(?:(?:" + "|".join(UNITS) + r")\b\.?(?:\^?\{?[23]\}?)?\s*)+$")
 _WRAPPERS = re.compile(r"\\(?:text|textbf|textit|mbox|mathrm|mathbf|mathit|boldsymbol|operatorname)\s*\{([^{}]*)\}")
-_SPACING = re.compile(r"\\[,!;: ]|\\q?quad|~|\\displaystyle|\\limits")
+# A row break (\\\\) is matched first and kept, so "\\\\ " in a matrix is not read as the
+# spacing command "\\ " (which left a stray backslash behind).
+_SPACING = re.compile(r"\\\\|\\[,!;: ]|\\q?quad|~|\\displaystyle|\\limits")
 _FRAC_SHORT = re.compile(r"\\frac\s*(\d|\\?[a-zA-Z])\s*(\d|\\?[a-zA-Z])")
 _FRAC_HALF = re.compile(r"\\frac\s*(\d)\s*(?=\{)")
 _SQRT_SHORT = re.compile(r"\\sqrt\s*(\d+|[a-zA-Z])")
@@ -49,14 +53,25 @@ def unwrap_text(s: str) -> str:
     return s
 
 
+def unbox(s: str) -> str:
+    """The content of the last \\boxed{...} when the answer holds one, else the answer."""
+    if "\\boxed" in s or "\\fbox" in s:
+        from tunegap.extract.boxed import extract
+
+        inner = extract(s)
+        if inner is not None:
+            return inner
+    return s
+
+
 def normalize(s: str) -> str:
-    s = strip_math_delims(s)
+    s = strip_math_delims(unbox(normalize_text(s)))
     s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
     s = re.sub(r"\\left\s*|\\right\s*|\\big[lr]?\s*|\\Big[lr]?\s*", "", s)
     s = unwrap_text(s)
     s = _DEGREES.sub("", s)
     s = s.replace("\\%", "").replace("%", "").replace("\\$", "").replace("$", "")
-    s = _SPACING.sub(" ", s)
+    s = _SPACING.sub(lambda m: m.group(0) if m.group(0) == "\\\\" else " ", s)
     s = _THOUSANDS.sub("", s)
     s = _UNIT_TAIL.sub("", s.strip())
     s = re.sub(r"\s+", "", s)
@@ -76,10 +91,25 @@ def normalize(s: str) -> str:
 _CHOICE = re.compile(r"^\(?([A-Ea-e])\)?$")
 
 
-def choice_letter(s: str) -> str | None:
+def choice_letter(s: str, normalized: bool = False) -> str | None:
     """'C', '(C)', '\\text{(C)}' → 'C'; None when the answer is not a lone choice letter."""
-    m = _CHOICE.match(normalize(s))
+    m = _CHOICE.match(s if normalized else normalize(s))
     return m.group(1).upper() if m else None
+
+
+_MATRIX = re.compile(r"\\begin\{([pbBvV]?matrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}", re.DOTALL)
+
+
+def matrix_cells(s: str) -> list[list[str]] | None:
+    """Rows of cells of a normalised matrix (\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}),
+    or None when the answer is not one matrix. The bracket style is not compared."""
+    m = _MATRIX.fullmatch(s)
+    if not m:
+        return None
+    rows = [r for r in m.group(2).split("\\\\")]
+    if rows and rows[-1] == "":
+        rows.pop()  # a trailing row break
+    return [row.split("&") for row in rows]
 
 
 def split_top(s: str) -> tuple[str, list[str], str]:

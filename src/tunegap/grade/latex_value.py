@@ -16,6 +16,7 @@ Value = Fraction | float
 _TOKEN = re.compile(r"\\[a-zA-Z]+|\d+(?:\.\d+)?|\.\d+|[-+*/^(){}\[\]]|\S")
 MAX_DEPTH = 60
 MAX_DIGITS = 300  # |log10| of any intermediate value
+MAX_LITERAL = 400  # digits in one written number: longer is "not a number" (graded as a string)
 
 
 class NotANumber(ValueError):
@@ -97,6 +98,8 @@ class _Parser:
     def atom(self) -> Value:
         tok = self.take()
         if tok[0].isdigit() or tok[0] == ".":
+            if len(tok) > MAX_LITERAL:
+                raise NotANumber("number too long")
             return Fraction(tok)
         if tok in ("(", "[", "{"):
             v = self.expr()
@@ -160,11 +163,16 @@ def value(text: str) -> Value:
         raise NotANumber("empty")
     try:
         return _Parser(text).parse()
-    except (OverflowError, ZeroDivisionError, RecursionError) as exc:
+    except NotANumber:
+        raise
+    except (ArithmeticError, RecursionError, ValueError, MemoryError) as exc:
         raise NotANumber(str(exc)) from None
 
 
 def same_value(a: Value, b: Value, rel: float = 1e-6, abs_tol: float = 1e-9) -> bool:
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         return a == b
-    return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_tol)
+    try:
+        return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_tol)
+    except OverflowError:  # a value past float range is never close to a float one
+        return False

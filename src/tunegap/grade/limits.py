@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from tunegap.grade.base import TIMEOUT, Grade
+from tunegap.grade.worker import EXTRACT
 from tunegap.types import Example
 
 DEFAULT_LIMIT_S = 5.0
+CHUNK_CHARS = 8 << 20
 START_LIMIT_S = 120.0  # imports (sympy, math-verify) on a busy machine
 
 
@@ -37,6 +39,13 @@ class Job:
     grader: str  # a registered grader name, or "module:function" (tests, plug-ins)
     answer: str | None
     target: str
+    example: Example
+
+
+@dataclass(frozen=True)
+class ExtractJob:
+    extractor: str  # a registered extractor name, or "module:function"
+    text: str
     example: Example
 
 
@@ -148,8 +157,26 @@ class GraderPool:
             self._put(worker)
         return out
 
+    def _chunks(self, jobs: Sequence[Job]) -> list[Sequence[Job]]:
+        """At most `chunk` jobs and about CHUNK_CHARS characters of text per chunk (a chunk
+        travels as one JSON line; a few multi-megabyte outputs must not make it huge)."""
+        chunks, start, size = [], 0, 0
+        for i, job in enumerate(jobs):
+            size += len(job.answer or "")
+            if i + 1 - start >= self.chunk or size >= CHUNK_CHARS or i + 1 == len(jobs):
+                chunks.append(jobs[start : i + 1])
+                start, size = i + 1, 0
+        return chunks
+
+    def extract_many(self, jobs: Sequence[ExtractJob]) -> list[tuple[str | None, str]]:
+        """(answer, status) per job: extraction under the same limit as grading; status is
+        ok | missing | too-long | error | timeout, and nothing raises."""
+        grades = self.grade_many([Job(EXTRACT + j.extractor, j.text, "", j.example)
+                                  for j in jobs])
+        return [(g.canonical if g.status == "ok" else None, g.status) for g in grades]
+
     def grade_many(self, jobs: Sequence[Job]) -> list[Grade]:
-        chunks = [jobs[i : i + self.chunk] for i in range(0, len(jobs), self.chunk)]
+        chunks = self._chunks(jobs)
         if not chunks:
             return []
         with ThreadPoolExecutor(max_workers=min(self.size, len(chunks))) as ex:

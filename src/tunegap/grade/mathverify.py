@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from tunegap.extract.numbers import bounded
 from tunegap.grade.base import MISSING, Grade
 from tunegap.types import Example
 
@@ -40,4 +41,12 @@ def grade(answer: str | None, target: str, example: Example | None = None) -> Gr
     pred = _parse(answer)
     if not pred:
         return Grade(False, "unparsable")
-    return Grade(bool(verify(gold, pred, timeout_seconds=None)))
+    return Grade(bool(verify(gold, pred, timeout_seconds=None)), canonical=_canonical(pred))
+
+
+def _canonical(pred: list) -> str | None:
+    # The parsed sympy expression, printed: "1/2" for \frac{1}{2}, 0.5 and \dfrac12 alike.
+    try:
+        return bounded(str(pred[0]), 200)
+    except Exception:  # noqa: BLE001  (printing a pathological expression: no canonical form)
+        return None

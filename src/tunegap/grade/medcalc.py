@@ -1,28 +1,43 @@
-"""medcalc: MedCalc-Bench's official scoring rules (described in shared/data/SOURCES.md).
+"""medcalc: MedCalc-Bench's scoring rules, read correctly (`medcalc-official` reproduces the
+official script's reading, quirks included; see grade/medcalc_official.py).
 
-- date (MM/DD/YYYY): the same calendar date, exactly;
+- date (MM/DD/YYYY): the same calendar date; the answer's last date, written M/D/YYYY,
+  YYYY-MM-DD, "October 9, 2020" or "9 October 2020", anywhere in the answer;
 - weeks_days (gestational age, e.g. "('14 weeks', '1 days')"): the same (weeks, days) pair;
-- integer: round(answer) == target (Python's round, as the official script);
-- decimal: Lower Limit <= answer <= Upper Limit, the limits coming from the row
+- integer: round(value) == target (half to even, as Python's round in the official script);
+- decimal: Lower Limit <= value <= Upper Limit, the limits coming from the row
   (Example.meta "lower_limit" / "upper_limit").
-The answer's first number is read, so "25.2 mL/min" counts as 25.2.
+
+The value is the answer's *last* number in the shared grammar (extract/numbers.py), as the
+official scorer reads the last: after the last "=" ("0 + 1 + 1 = 4" is 4), "3 out of 5" is 3,
+calculator names are not numbers ("CURB-65 score: 1" is 1, "CHA2DS2-VASc: 3" is 3), units are
+not numbers ("14.5 kg/m^2", "25 mL/min/1.73 m²"), "53.1%" is 53.1, "1,234" is 1234, "−2" is -2,
+and "1e999999" is a (wrong) value, never an OverflowError.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
 
+from tunegap.extract.numbers import CTX, canonical, last_value, normalize_text, tokens
 from tunegap.grade.base import MISSING, Grade
 from tunegap.types import Example
 
 ANSWER_TYPES = frozenset({"integer", "decimal", "date", "weeks_days"})
 
-_NUM = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
-_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
-_WEEKS = re.compile(r"(\d+)\s*(?:weeks?|wks?)\b", re.IGNORECASE)
-_DAYS = re.compile(r"(\d+)\s*days?\b", re.IGNORECASE)
-_PAIR = re.compile(r"^\s*[\(\[]?\s*(\d+)\s*,\s*(\d+)\s*[\)\]]?\s*$")
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
+_OTHER_DATES = re.compile(
+    r"(?<!\d)(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?!\d)"
+    r"|\b" + _MONTH.replace("mon", "m1") + r"\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{4})\b"
+    r"|(?<!\d)(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH.replace("mon", "m2") + r",?\s+(?P<y2>\d{4})\b"
+)
+_WEEKS = re.compile(r"(?<!\d)(\d{1,4})\s*(?:weeks?|wks?|w)\b", re.IGNORECASE)
+_DAYS = re.compile(r"(?<!\d)(\d{1,4})\s*(?:days?|d)\b", re.IGNORECASE)
+_PAIR = re.compile(r"^\s*[\(\[]?\s*(\d{1,4})\s*,\s*(\d{1,4})\s*[\)\]]?\s*$")
 
 
 def applies(example: Example) -> bool:
@@ -32,30 +47,53 @@ def applies(example: Example) -> bool:
     return example.answer_type in ANSWER_TYPES and "calculator_id" in example.meta
 
 
-def parse_date(text: str) -> date | None:
-    m = _DATE.search(text)
-    if not m:
-        return None
-    month, day, year = (int(g) for g in m.groups())
+def _make_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
         return None
 
 
+def parse_date(text: str) -> date | None:
+    """The last date of the text (see the module doc for the forms read)."""
+    best: tuple[int, date | None] | None = None
+    s = normalize_text(text)
+    for tok in tokens(s):
+        if tok.value is None:  # an M/D/YYYY date token
+            month, day, year = (int(x) for x in tok.canonical.split("/"))
+            best = (s.rfind(tok.text), _make_date(year, month, day))
+    for m in _OTHER_DATES.finditer(s):
+        if best is not None and m.start() < best[0]:
+            continue
+        if m.group("iy"):
+            got = _make_date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+        else:
+            name = (m.group("m1") or m.group("m2")).lower()[:3]
+            if name not in _MONTHS:
+                continue
+            day, year = (m.group("d1"), m.group("y1")) if m.group("m1") else (m.group("d2"),
+                                                                              m.group("y2"))
+            got = _make_date(int(year), _MONTHS[name], int(day))
+        best = (m.start(), got)
+    return best[1] if best else None
+
+
 def parse_weeks_days(text: str) -> tuple[int, int] | None:
-    w, d = _WEEKS.search(text), _DAYS.search(text)
-    if w and d:
-        return int(w.group(1)), int(d.group(1))
-    if w:
-        return int(w.group(1)), 0
-    m = _PAIR.match(text.replace("'", "").replace('"', ""))
+    s = normalize_text(text)
+    w = None
+    for w in _WEEKS.finditer(s):  # noqa: B007  (the last one)
+        pass
+    if w is not None:
+        d = None
+        for d in _DAYS.finditer(s, w.end()):  # noqa: B007
+            pass
+        return int(w.group(1)), int(d.group(1)) if d else 0
+    m = _PAIR.match(s.replace("'", "").replace('"', ""))
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def first_number(text: str) -> float | None:
-    m = _NUM.search(text.replace(",", ""))
-    return float(m.group(0)) if m else None
+def _round(value: Decimal) -> Decimal:
+    return value.to_integral_value(rounding=ROUND_HALF_EVEN, context=CTX)
 
 
 def _is_weeks_days(target: str, example: Example) -> bool:
@@ -70,21 +108,31 @@ def grade(answer: str | None, target: str, example: Example) -> Grade:
         if want is None:
             return Grade(None, "error")
         got = parse_date(answer)
-        return Grade(False, "unparsable") if got is None else Grade(got == want)
+        if got is None:
+            return Grade(False, "unparsable")
+        return Grade(got == want, canonical=got.strftime("%m/%d/%Y"))
     if _is_weeks_days(target, example):
         want_wd = parse_weeks_days(target)
         if want_wd is None:
             return Grade(None, "error")
         got_wd = parse_weeks_days(answer)
-        return Grade(False, "unparsable") if got_wd is None else Grade(got_wd == want_wd)
-    got = first_number(answer)
+        if got_wd is None:
+            return Grade(False, "unparsable")
+        return Grade(got_wd == want_wd, canonical=f"({got_wd[0]}, {got_wd[1]})")
+    got = last_value(answer)
     if example.answer_type == "integer":
-        want_n = first_number(target)
+        want_n = last_value(target)
         if want_n is None:
             return Grade(None, "error")
-        return Grade(False, "unparsable") if got is None else Grade(round(got) == round(want_n))
+        if got is None:
+            return Grade(False, "unparsable")
+        rounded = _round(got.value)
+        return Grade(rounded == _round(want_n.value), canonical=canonical(rounded))
     try:
-        lo, hi = float(example.meta["lower_limit"]), float(example.meta["upper_limit"])
-    except (KeyError, TypeError, ValueError):
+        lo = CTX.create_decimal(str(example.meta["lower_limit"]).strip())
+        hi = CTX.create_decimal(str(example.meta["upper_limit"]).strip())
+    except (KeyError, ArithmeticError, ValueError):
         return Grade(None, "error")
-    return Grade(False, "unparsable") if got is None else Grade(lo <= got <= hi)
+    if got is None:
+        return Grade(False, "unparsable")
+    return Grade(lo <= got.value <= hi, canonical=got.canonical)

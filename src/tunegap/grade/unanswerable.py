@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from tunegap.extract.numbers import bounded, single_value
 from tunegap.grade.base import Grade
 from tunegap.types import Example
 
@@ -27,7 +28,14 @@ _NO_ANSWER = re.compile(
 )
 
 
+NO_ANSWER = "no-answer"  # the canonical form of every way of declining to answer
+
+
 def grade(answer: str | None, target: str, example: Example | None = None) -> Grade:
     if answer is None:
-        return Grade(True)
-    return Grade(bool(_NO_ANSWER.match(answer.strip())))
+        return Grade(True, canonical=NO_ANSWER)
+    stripped = answer.strip()
+    if len(stripped) <= 200 and _NO_ANSWER.match(stripped):
+        return Grade(True, canonical=NO_ANSWER)
+    tok = single_value(answer)
+    return Grade(False, canonical=tok.canonical if tok else bounded(stripped.lower()))

@@ -1,6 +1,8 @@
 """A grader worker process (started by grade/limits.py): JSON lines in, JSON lines out.
 
 In: a list of [grader, answer, target, example dict] per line. Out: [correct, status, canonical] per item.
+An item whose grader is "extract:NAME" is an extraction instead: `answer` holds the output text,
+and the reply is [None, extraction status, extracted answer] (see tunegap.extract.safe_extract).
 The parent owns the time limit; this process only grades, and is killed when an item runs long.
 """
 
@@ -13,7 +15,23 @@ from importlib import import_module
 MEMORY_LIMIT = 4 << 30  # a worker building a giant number fails instead of swapping the host
 
 
+EXTRACT = "extract:"
+
+
+def _extraction(name: str):
+    from tunegap.extract import safe_extract
+    from tunegap.grade.base import Grade
+
+    def run(text, _target, example):
+        answer, status = safe_extract(name, text, example)
+        return Grade(None, status, answer)
+
+    return run
+
+
 def _resolve(name: str):
+    if name.startswith(EXTRACT):
+        return _extraction(name[len(EXTRACT):])
     if ":" in name:
         module, func = name.split(":", 1)
         return getattr(import_module(module), func)
