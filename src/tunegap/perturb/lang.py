@@ -129,7 +129,7 @@ class Template:
 
 def _draw(var: Var, rng: random.Random, near: Any) -> Any:
     domain = var.domain
-    if near is not None and var.kind == "int":
+    if near is not None and var.numeric:
         digits = len(str(abs(int(near))))
         lo, hi = 10 ** (digits - 1) if digits > 1 else 0, 10 ** digits - 1
         close = [x for x in domain if lo <= x <= hi]
@@ -190,7 +190,8 @@ def _parse_block(lines: list[tuple[int, str]], source: str) -> Template:
         key, sep, rest = line.partition(":")
         key, rest = key.strip(), rest.strip()
         if not sep or not rest:
-            raise UserError("expected 'KEY: text'", file=source, row=row, field=key or None)
+            field = key if re.fullmatch(r"\w+", key) else None
+            raise UserError("expected 'KEY: text'", file=source, row=row, field=field)
         if key in ("S", "if"):
             parts[key].append((row, rest))
         elif key in ("Q", "A", "R"):
