@@ -12,6 +12,7 @@ is below it. Which interval and test:
 | 0/1 | none | Newcombe paired score | exact McNemar |
 | 0/1 or not | some cluster holds ≥ 2 items | cluster-robust t (CR1, G − 1 df) | same t |
 | not 0/1 (pass@k of samples, pass@1 of n) | none | paired t | same t |
+| any, when the per-item differences have no spread | — | Newcombe of the equivalent 0/1 table | exact McNemar |
 
 Items share a cluster when their `meta` names the same `seed_id` (variants of one seed problem),
 or the same value of the meta key that `cluster_by` names for their benchmark (e.g. MedCalc's
@@ -137,6 +138,17 @@ def compare_items(inst: Sequence[float], base: Sequence[float], clusters: Sequen
         method = "cluster-t" if clustered else "paired-t"
         out.update(ci_low=100 * m.low, ci_high=100 * m.high, ci_method=method,
                    p_value=m.p_value, test=method)
+        if not se > 0:
+            # No spread in the differences (every item agrees, e.g. 0 % on both sides): a t
+            # interval would collapse to a point. Use the Newcombe interval and McNemar test of
+            # the equivalent 0/1 table instead, which stay wide when the data say little.
+            pi, pb = float(i.mean()), float(b.mean())
+            both = round(n * min(pi, pb))
+            only_i, only_b = round(n * max(pi - pb, 0.0)), round(n * max(pb - pi, 0.0))
+            lo, hi = newcombe_paired(both, only_i, only_b, n - both - only_i - only_b)
+            se = (hi - lo) / (2 * Z95)
+            out.update(ci_low=100 * lo, ci_high=100 * hi, ci_method="newcombe",
+                       p_value=mcnemar_exact(only_b, only_i), test="mcnemar-exact")
     out["se"] = 100 * se
     out["mde"] = 100 * minimum_detectable_effect(se, ALPHA)
     out["unresolved"] = not (abs(out["delta"]) >= out["mde"])  # NaN MDE: unresolved
