@@ -232,7 +232,9 @@ def distractor(ctx: Ctx) -> Result:
     topics = [(t, s) for t, s in DISTRACTORS if t not in lowered]
     people = [n for n in TEXT_NAMES if n not in ex.question]
     top = int(max([abs(x) for x in seen] + [Fraction(20)]))
-    fresh = [n for n in range(2, 2 * top + 2) if Fraction(n) not in seen]
+    fresh = [n for n in range(2, min(2 * top + 2, 100)) if Fraction(n) not in seen]
+    if len(fresh) < 5:  # small numbers all taken: go up to twice the problem's largest
+        fresh = [n for n in range(2, 2 * top + 2) if Fraction(n) not in seen]
     if not topics or not fresh:
         raise Skip("no fresh number or topic")
     topic, sentence = ctx.rng.choice(topics)

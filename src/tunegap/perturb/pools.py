@@ -67,11 +67,11 @@ DISTRACTORS: tuple[tuple[str, str], ...] = (
     ("cousins", "{who} has {n} cousins who live in another town."),
     ("houseplants", "{who}'s neighbour keeps {n} houseplants on the balcony."),
     ("years", "The library on the corner is {n} years old."),
-    ("lamp", "The street outside has {n} lamp posts."),
+    ("lamp posts", "The street outside has {n} lamp posts."),
     ("paintings", "{who} once saw {n} paintings in a museum."),
     ("songs", "{who} knows {n} songs by heart."),
     ("stairs", "There are {n} stairs up to {who}'s front door."),
     ("birds", "That morning {who} counted {n} birds on a wire."),
     ("umbrellas", "The shop next door sells {n} kinds of umbrellas."),
-    ("pages", "{who}'s favourite novel has {n} chapters."),
+    ("chapters", "{who}'s favourite novel has {n} chapters."),
 )
