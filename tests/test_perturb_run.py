@@ -183,3 +183,20 @@ def test_scripted_run_scores_originals_and_variants_together(tmp_path):
     run(cfg, progress=False)
     samples = (tmp_path / "r" / "samples.jsonl").read_text()
     assert '"syn_p"' in samples and '"seed_id"' in samples
+
+
+def test_perturb_command_writes_the_same_bytes_for_the_same_seed(tmp_path):
+    from tunegap.cli_perturb import write_variants
+
+    args = ["--benchmark", "synthetic", "--kinds", "numeric,distractor", "--kinds", "extra_step",
+            "--variants", "2", "--seed", "4", "--seeds", "15", "--no-progress"]
+    proc = subprocess.run([sys.executable, "-m", "tunegap.cli", "perturb", *args, "--out",
+                           str(tmp_path / "a.jsonl")], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    n = write_variants("synthetic", ["numeric", "distractor", "extra_step"], 2, 4, tmp_path / "b.jsonl",
+                       seeds=15, progress=False)
+    assert f"{n} variants written" in proc.stdout and n > 60
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    write_variants("synthetic", ["numeric", "distractor", "extra_step"], 2, 5, tmp_path / "c.jsonl",
+                   seeds=15, progress=False)
+    assert (tmp_path / "c.jsonl").read_bytes() != (tmp_path / "b.jsonl").read_bytes()
