@@ -140,7 +140,7 @@ class PerturbSpec(_Strict):
     variants: int = Field(1, ge=1)
     seed: int = 0
     seeds: int | None = Field(None, ge=1)  # how many seed problems; None = the source's all
-    name: str | None = None  # default "<source>~perturbed"
+    name: str | None = Field(None, pattern=r"^[\w.~-]+$")  # default "<source>~perturbed"
     decoding: list[str] | None = None  # decoding columns (e.g. [greedy]) it runs under
 
     @field_validator("kinds")
