@@ -15,7 +15,6 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +60,7 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         self._migrate()
+        self._scored_cache: tuple[dict, dict] | None = None
 
     def _migrate(self) -> None:
         """Columns added after a store was first written (answers.status, grades.canonical):
@@ -168,6 +168,7 @@ class Store:
     # ---- answers and grades (derived; replaced wholesale on re-grade)
     def save_answers(self, rows: Sequence[tuple[str, int, str, str | None, str]]) -> None:
         """rows: (request key, sample index, extractor, answer or None, extraction status)."""
+        self._scored_cache = None
         with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO answers (request_key, sample_index, extractor, "
                            "answer, status) VALUES (?,?,?,?,?)", rows)
@@ -180,6 +181,7 @@ class Store:
                     ) -> None:
         """rows: (key, sample, extractor, grader, target, correct 1/0/None, status, canonical
         form of the answer under that grader or None)."""
+        self._scored_cache = None
         with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO grades (request_key, sample_index, extractor, "
                            "grader, target, correct, status, canonical) VALUES (?,?,?,?,?,?,?,?)",
@@ -195,67 +197,81 @@ class Store:
         """Planned items per cell id (a cell with fewer scored items is incomplete)."""
         return dict(self.db.execute("SELECT cell, COUNT(*) FROM plan GROUP BY cell"))
 
+    def _scored(self) -> tuple[dict, dict]:
+        """(answers, grades) indexed by (request key, sample index): answers → (answer by
+        extractor, status by extractor); grades → target → {(extractor, grader): GradeRecord}.
+        Built once per store object and dropped when answers or grades are written."""
+        if self._scored_cache is None:
+            answers: dict[tuple[str, int], tuple[dict, dict]] = {}
+            for k, i, e, a, st in self.db.execute(
+                    "SELECT request_key, sample_index, extractor, answer, status FROM answers"):
+                got = answers.get((k, i))
+                if got is None:
+                    got = answers[(k, i)] = ({}, {})
+                got[0][e], got[1][e] = a, st
+            grades: dict[tuple[str, int], dict[str, dict]] = {}
+            interned: dict[tuple, GradeRecord] = {}  # few distinct grades: share the objects
+            for k, i, e, g, t, c, st, canon in self.db.execute(
+                    "SELECT request_key, sample_index, extractor, grader, target, correct, status, "
+                    "canonical FROM grades"):
+                gr = interned.get((c, st, canon))
+                if gr is None:
+                    gr = interned[(c, st, canon)] = GradeRecord(None if c is None else bool(c),
+                                                                st, canon)
+                grades.setdefault((k, i), {}).setdefault(t, {})[(e, g)] = gr
+            self._scored_cache = (answers, grades)
+        return self._scored_cache
+
     def records(self, *, full: bool = False) -> Iterator[SampleRecord]:
         """Every stored sample of the current plan as a SampleRecord, in plan order.
 
         `full` adds the prompt as sent, the rendered prompt and the sampling params (for
         samples.jsonl); the light read is what the statistics need, and keeps 200k samples small.
         """
-        answers: dict[tuple[str, int], dict[str, tuple[str | None, str]]] = {}
-        for k, i, e, a, st in self.db.execute(
-                "SELECT request_key, sample_index, extractor, answer, status FROM answers"):
-            answers.setdefault((k, i), {})[e] = (a, st)
-        grades: dict[tuple[str, int], dict[tuple[str, str, str], GradeRecord]] = {}
-        for k, i, e, g, t, c, st, canon in self.db.execute(
-                "SELECT request_key, sample_index, extractor, grader, target, correct, status, "
-                "canonical FROM grades"):
-            grades.setdefault((k, i), {})[(e, g, t)] = GradeRecord(
-                None if c is None else bool(c), st, canon)
-        cols = ("p.cell, p.pair, p.side, p.model, p.benchmark, p.setting, p.decoding, "
-                "p.example_json, p.target, p.request_key, json_extract(p.request_json, '$.params'), "
-                "g.sample_index, g.text, g.finish_reason, g.completion_tokens, g.extra_json")
+        answers, grades = self._scored()
+        plan_cols = ("cell, pair, side, model, benchmark, setting, decoding, example_json, target, "
+                     "request_key, json_extract(request_json, '$.params')")
         if full:
-            cols += (", json_extract(p.request_json, '$.prompt'), g.rendered_prompt, "
-                     "g.prompt_tokens")
+            plan_cols += ", json_extract(request_json, '$.prompt')"
+        gen_cols = "sample_index, text, finish_reason, completion_tokens, extra_json"
+        if full:
+            gen_cols += ", rendered_prompt, prompt_tokens"
+        gen_sql = (f"SELECT {gen_cols} FROM generations WHERE request_key = ? "
+                   "ORDER BY sample_index")
         examples: dict[str, Example] = {}
         cells: dict[str, CellKey] = {}
-        params_of: dict[str, dict[str, Any]] = {}
-        for row in self.db.execute(f"SELECT {cols} FROM plan p JOIN generations g "
-                                   "ON g.request_key = p.request_key "
-                                   "ORDER BY p.rowid, g.sample_index"):
+        params_of: dict[str, tuple[dict[str, Any], SamplingParams]] = {}
+        no_answers: tuple[dict, dict] = ({}, {})
+        for prow in self.db.execute(f"SELECT {plan_cols} FROM plan ORDER BY rowid").fetchall():
             (cell_id, pair, side, model, bench, setting, decoding, ex_json, target, key,
-             params_json, idx, text, finish, ctoks, extra_json) = row[:16]
+             params_json) = prow[:11]
             ex = examples.get(ex_json)
             if ex is None:
                 ex = examples[ex_json] = Example(**json.loads(ex_json))
             cell = cells.get(cell_id)
             if cell is None:
                 cell = cells[cell_id] = CellKey(pair, side, model, bench, setting, decoding)
-            params = params_of.get(params_json)
-            if params is None:
-                params = params_of[params_json] = json.loads(params_json)
-            ranked = params.get("cot_branches", 0) > 0
-            samples = params["cot_branches"] if ranked else params.get("n", 1)
-            margins: tuple = ()
-            if ranked:  # confidences need the margins; other strategies never read them
-                margins = tuple(tuple(m) for m in json.loads(extra_json).get("token_margins", ()))
-            found = answers.get((key, idx), {})
-            graded = grades.get((key, idx), {})
-            rec = SampleRecord(
-                cell=cell, example=ex, request_key=key, sample_index=idx, samples=samples,
-                ranked=ranked, output=text, finish_reason=finish, completion_tokens=ctoks or 0,
-                token_margins=margins,
-                answers={e: a for e, (a, _s) in found.items()},
-                answer_status={e: s for e, (_a, s) in found.items()},
-                grades={(e, g): gr for (e, g, t), gr in graded.items() if t == target},
-            )
-            if full:
-                prompt_json, rendered, ptoks = row[16:]
-                rec = _with_prompt(rec, params, json.loads(prompt_json), rendered, ptoks or 0)
-            yield rec
-
-
-def _with_prompt(rec: SampleRecord, params: dict[str, Any], prompt: dict[str, Any],
-                 rendered: str | None, prompt_tokens: int) -> SampleRecord:
-    return replace(rec, params=SamplingParams(**params), prompt=prompt, rendered_prompt=rendered,
-                   prompt_tokens=prompt_tokens)
+            got = params_of.get(params_json)
+            if got is None:
+                raw = json.loads(params_json)
+                got = params_of[params_json] = (raw, SamplingParams(**raw))
+            raw, params = got
+            ranked = raw.get("cot_branches", 0) > 0
+            samples = params.samples
+            prompt = json.loads(prow[11]) if full else None
+            for grow in self.db.execute(gen_sql, (key,)):
+                idx, text, finish, ctoks, extra_json = grow[:5]
+                margins: tuple = ()
+                if ranked:  # confidences need the margins; other strategies never read them
+                    margins = tuple(tuple(m) for m in
+                                    json.loads(extra_json).get("token_margins", ()))
+                found = answers.get((key, idx), no_answers)
+                yield SampleRecord(
+                    cell=cell, example=ex, request_key=key, sample_index=idx, samples=samples,
+                    ranked=ranked, output=text, finish_reason=finish,
+                    completion_tokens=ctoks or 0, token_margins=margins, answers=found[0],
+                    answer_status=found[1],
+                    grades=grades.get((key, idx), {}).get(target, {}),
+                    params=params if full else None, prompt=prompt,
+                    rendered_prompt=grow[5] if full else None,
+                    prompt_tokens=(grow[6] or 0) if full else 0)

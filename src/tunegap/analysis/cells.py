@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from tunegap.analysis.compare import clean
-from tunegap.analysis.items import ItemScore
+from tunegap.analysis.items import ItemScore, is_binary
 from tunegap.analysis.stats import wilson
 
 
@@ -55,7 +55,8 @@ def cell_scores(items: Sequence[ItemScore], planned: Mapping[str, int],
         names = list(group[0].scores)
         means = {m: 100.0 * sum(it.scores.get(m, 0.0) for it in group) / n for m in names}
         acc = means.pop("accuracy")
-        binary = all("accuracy" in it.binary for it in group)
+        binary = all(is_binary("accuracy", n_s, r) for n_s, r in
+                     {(it.samples, it.ranked) for it in group})
         lo, hi = wilson(acc * n / 100.0, n) if binary else (float("nan"), float("nan"))
         src = ext if (cell.id, ext, "extraction") in tallies else None
         out.append(CellScore(

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from tunegap.analysis.items import ItemScore
+from tunegap.analysis.items import ItemScore, is_binary
 from tunegap.analysis.passk import ks_for
 from tunegap.analysis.stats import (
     Z95,
@@ -182,8 +182,9 @@ def _compare_cell(key: tuple, inst: list[ItemScore], base: list[ItemScore],
              and (metrics is None or m in metrics)]
     clusters = [cluster_of(it.example, cluster_by) for it in inst]
     out = []
+    kinds = {(it.samples, it.ranked) for it in (*inst, *base)}
     for metric in names:
-        binary = all(metric in it.binary for it in (*inst, *base))
+        binary = all(is_binary(metric, n, ranked) for n, ranked in kinds)
         stats = compare_items([it.scores[metric] for it in inst],
                               [it.scores[metric] for it in base], clusters, binary=binary)
         out.append(Comparison(*key, metric=metric, **stats,

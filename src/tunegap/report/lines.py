@@ -34,8 +34,14 @@ def sample_lines(records: Iterable[SampleRecord], results: Results) -> Iterator[
     extractors = list(dict.fromkeys([*results.config.extractors,
                                      *(results.config.extractor_by_side or {}).values()]))
     graders = results.graders
+    params_dicts: dict = {}  # one dict per distinct SamplingParams, not per sample
     for r in records:
         c = r.cell
+        params = None
+        if r.params is not None:
+            params = params_dicts.get(r.params)
+            if params is None:
+                params = params_dicts[r.params] = r.params.to_dict()
         grades = {}
         for e in extractors:
             for g in graders:
@@ -49,7 +55,7 @@ def sample_lines(records: Iterable[SampleRecord], results: Results) -> Iterator[
             "request_key": r.request_key, "question": r.example.question,
             "target": r.example.target, "meta": r.example.meta, "prompt": r.prompt,
             "rendered_prompt": r.rendered_prompt,
-            "params": None if r.params is None else r.params.to_dict(),
+            "params": params,
             "output": r.output, "finish_reason": r.finish_reason,
             "prompt_tokens": r.prompt_tokens, "completion_tokens": r.completion_tokens,
             "answers": {e: r.answers.get(e) for e in extractors},
