@@ -174,6 +174,16 @@ def tokens(text: str, reverse: bool = False) -> Iterator[Token]:
         yield from _read_match(m, reverse)
 
 
+def last_date(text: str) -> tuple[int, int, int, int] | None:
+    """(position, month, day, year) of the last M/D/YYYY date of normalised text."""
+    for m in reversed(list(RUN_RE.finditer(text))):
+        d = _DATE.fullmatch(m.group("run")) if "/" in m.group("run") else None
+        if d:
+            month, day, year = (int(x) for x in d.groups())
+            return m.start(), month, day, year
+    return None
+
+
 def canonical(value: Decimal) -> str:
     """One spelling per value: no exponent for ordinary magnitudes, no trailing zeros."""
     if not value.is_finite():

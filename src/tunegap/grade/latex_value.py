@@ -17,6 +17,9 @@ _TOKEN = re.compile(r"\\[a-zA-Z]+|\d+(?:\.\d+)?|\.\d+|[-+*/^(){}\[\]]|\S")
 MAX_DEPTH = 60
 MAX_DIGITS = 300  # |log10| of any intermediate value
 MAX_LITERAL = 400  # digits in one written number: longer is "not a number" (graded as a string)
+# Longer text is not evaluated: no real answer is this long, and products of thousands of
+# fractions ("5 3/4 5 3/4 ...", implicit multiplication) grow without bound.
+MAX_TEXT = 2000
 
 
 class NotANumber(ValueError):
@@ -161,6 +164,8 @@ def value(text: str) -> Value:
     """The value of plain LaTeX arithmetic; raises NotANumber otherwise."""
     if not text:
         raise NotANumber("empty")
+    if len(text) > MAX_TEXT:
+        raise NotANumber("too long to evaluate")
     try:
         return _Parser(text).parse()
     except NotANumber:

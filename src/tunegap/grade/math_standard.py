@@ -23,7 +23,7 @@ from fractions import Fraction
 from tunegap.extract.numbers import CTX, bounded, canonical
 from tunegap.grade.base import MISSING, Grade
 from tunegap.grade.latex_norm import choice_letter, matrix_cells, normalize, split_top
-from tunegap.grade.latex_value import NotANumber, same_value, value
+from tunegap.grade.latex_value import MAX_TEXT, NotANumber, same_value, value
 from tunegap.types import Example
 
 ANSWER_TYPES = frozenset({"latex", "number", "integer", "decimal"})
@@ -105,6 +105,8 @@ def _atom_canonical(s: str) -> str:
 
 
 def canonical_form(f: Form) -> str:
+    if len(f.norm) > MAX_TEXT:  # not a real answer: do not evaluate its thousands of parts
+        return bounded(f.norm, MAX_CANONICAL)
     if f.letter is not None:
         out = f.letter
     elif f.matrix is not None:

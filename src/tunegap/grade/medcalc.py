@@ -21,7 +21,7 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from tunegap.extract.numbers import CTX, canonical, last_value, normalize_text, tokens
+from tunegap.extract.numbers import CTX, canonical, last_date, last_value, normalize_text
 from tunegap.grade.base import MISSING, Grade
 from tunegap.types import Example
 
@@ -58,10 +58,10 @@ def parse_date(text: str) -> date | None:
     """The last date of the text (see the module doc for the forms read)."""
     best: tuple[int, date | None] | None = None
     s = normalize_text(text)
-    for tok in tokens(s):
-        if tok.value is None:  # an M/D/YYYY date token
-            month, day, year = (int(x) for x in tok.canonical.split("/"))
-            best = (s.rfind(tok.text), _make_date(year, month, day))
+    slashed = last_date(s)
+    if slashed is not None:
+        at, month, day, year = slashed
+        best = (at, _make_date(year, month, day))
     for m in _OTHER_DATES.finditer(s):
         if best is not None and m.start() < best[0]:
             continue

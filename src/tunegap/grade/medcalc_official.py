@@ -49,7 +49,7 @@ ANSWER_TYPES = frozenset({"integer", "decimal", "date", "weeks_days"})
 _DATE = re.compile(r"(0?[1-9]|1[0-2])/(0?[1-9]|[12][0-9]|3[01])/(\d{4})")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")  # greedy and never failing half-way: linear findall
 _LIST = re.compile(r"-?\d+(?:, ?-?\d+)*")
-_EGFR_UNIT = re.compile(r"\s*mL/min/1.73")  # "." is any character, as in the script
+_EGFR_UNIT = re.compile(r"mL/min/1.73")  # "." is any character, as in the script
 _PY_INT = re.compile(r"-?(?:0+|[1-9][0-9]*)")  # ASCII: eval() rejects other digits
 _PY_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+")
 
@@ -119,7 +119,10 @@ def read_decimal(answer: str) -> int | float | str:
     if expr is not None:
         return official_expression(expr)
     for m in _EGFR_UNIT.finditer(answer):
-        got = _before(answer, m.start())
+        start = m.start()
+        while start > 0 and answer[start - 1].isspace():  # the script's \s* before the unit
+            start -= 1
+        got = _before(answer, start)
         if got is not None:
             return py_number(got[1])
     last = None
