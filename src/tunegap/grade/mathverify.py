@@ -30,9 +30,16 @@ def _parse(text: str):
     return parse("\\boxed{" + text + "}", extraction_config=_CONFIG, parsing_timeout=None)
 
 
+# Longer answers are not handed to the parser: no real answer is this long, and the parse of a
+# megabyte of LaTeX would only run into the time limit.
+MAX_ANSWER_CHARS = 20_000
+
+
 def grade(answer: str | None, target: str, example: Example | None = None) -> Grade:
     if answer is None:
         return MISSING
+    if len(answer) > MAX_ANSWER_CHARS:
+        return Grade(False, "unparsable")
     from math_verify import verify
 
     gold = _parse(target)

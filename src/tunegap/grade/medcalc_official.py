@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 import re
 
+from tunegap.extract.numbers import bounded
 from tunegap.grade.base import MISSING, Grade
 from tunegap.grade.official_expr import Invalid, official_expression
 from tunegap.types import Example
@@ -185,7 +186,7 @@ def _grade(calc: int, answer: str, target: str, example: Example) -> Grade:
         if isinstance(value, float) and not math.isfinite(value):
             return Grade(False, "unparsable")  # round(inf) raises OverflowError
         rounded = round(value)
-        return Grade(rounded == py_number(target.strip()), canonical=str(rounded))
+        return Grade(rounded == py_number(target.strip()), canonical=bounded(str(rounded)))
     if calc in DECIMAL_IDS:
         value = _finite(read_decimal(answer))
         if value is None:
