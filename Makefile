@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # llama-cpp-python compiles from source (about 5 minutes on 2 cores, once; pip caches the wheel).
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,16 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-demo: $(VENV)/.demo-installed
-	$(BIN)/tunegap run --preset demo $(ARGS)
+# The report tests open report.html in headless Chromium (Debian package `chromium`).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
 
-test: $(VENV)/.dev-installed
+DEMO_OUT ?= runs/demo
+demo: $(VENV)/.demo-installed
+	$(BIN)/tunegap run --preset demo --out $(DEMO_OUT) $(ARGS)
+	@echo "report: $(abspath $(DEMO_OUT))/report.html"
+
+test: $(VENV)/.dev-installed chromium
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,0 +1,181 @@
+"""A table as data, rendered four ways: Markdown, LaTeX (booktabs), CSV and HTML.
+
+Builders (paper.py) decide the layout; this module only formats. A cell is text, an int, a
+`Num` (a percentage with an optional significance mark) or a `CI` (an interval). Every renderer
+formats numbers the same way (two decimals, the paper's style: no plus sign, no negative zero),
+so the four files of one table always agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+NA = "n/a"
+LEGEND = ("Accuracy in %; Δ = instruct − base in points with its paired 95 % CI. "
+          "* significant (Holm-adjusted p < 0.05); ? unresolved (|Δ| below the minimum "
+          "detectable effect). n/a: not estimable, or not published.")
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float | None
+    mark: str = ""  # "*" significant, "?" unresolved
+
+
+@dataclass(frozen=True)
+class CI:
+    low: float | None
+    high: float | None
+
+
+@dataclass
+class Table:
+    slug: str  # file name stem, unique within a report
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    # Spanning headers over consecutive columns: (label, span); "" for none.
+    groups: list[tuple[str, int]] = field(default_factory=list)
+    rules: set[int] = field(default_factory=set)  # row indexes that start a new block
+    note: str = ""
+
+    def header(self) -> list[str]:
+        """One-line column names (Markdown, CSV): a group's label prefixes its first column,
+        as the paper writes "0-shot CoT inst | base | Δ"."""
+        if not self.groups:
+            return list(self.columns)
+        out, i = [], 0
+        for label, span in self.groups:
+            for j in range(span):
+                col = self.columns[i + j]
+                out.append(f"{label} {col}".strip() if j == 0 and label else col)
+            i += span
+        return out + list(self.columns[i:])
+
+
+def fmt(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return NA
+    s = f"{x:.2f}"
+    return "0.00" if s == "-0.00" else s
+
+
+def text(cell) -> str:
+    """Plain text of a cell (Markdown, CSV, HTML)."""
+    if isinstance(cell, Num):
+        return fmt(cell.value) + (cell.mark if cell.value is not None else "")
+    if isinstance(cell, CI):
+        if cell.low is None or cell.high is None:
+            return NA
+        return f"[{fmt(cell.low)}, {fmt(cell.high)}]"
+    return "" if cell is None else str(cell)
+
+
+def to_markdown(t: Table) -> str:
+    def line(cells: Sequence[str]) -> str:
+        # An empty cell renders as "| |", like the paper's continuation rows.
+        return "|" + "|".join(f" {c.replace('|', chr(92) + '|')} " if c else " "
+                              for c in cells) + "|"
+
+    out = [f"**{t.title}**", "", line(t.header()), "|" + "---|" * len(t.columns)]
+    out += [line([text(c) for c in r]) for r in t.rows]
+    if t.note:
+        out += ["", t.note]
+    return "\n".join(out) + "\n"
+
+
+def to_csv(t: Table) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(t.header())
+    for r in t.rows:
+        w.writerow([text(c) for c in r])
+    return buf.getvalue()
+
+
+_TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+        "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+        "Δ": r"$\Delta$", "∆": r"$\Delta$", "κ": r"$\kappa$", "−": "$-$", "·": r"$\cdot$",
+        "→": r"$\rightarrow$", "×": r"$\times$", "≥": r"$\geq$", "≤": r"$\leq$"}
+
+
+def tex_escape(s: str) -> str:
+    return "".join(_TEX.get(ch, ch) for ch in s)
+
+
+def _tex_num(x: float | None) -> str:
+    return NA if x is None or (isinstance(x, float) and math.isnan(x)) else f"${fmt(x)}$"
+
+
+def tex_cell(cell) -> str:
+    if isinstance(cell, Num):
+        mark = f"\\textsuperscript{{{cell.mark}}}" if cell.mark and cell.value is not None else ""
+        return _tex_num(cell.value) + mark
+    if isinstance(cell, CI):
+        if cell.low is None or cell.high is None:
+            return NA
+        return f"$[{fmt(cell.low)}, {fmt(cell.high)}]$"
+    return tex_escape(text(cell))
+
+
+def to_latex(t: Table) -> str:
+    ncol = len(t.columns)
+    # Text columns left, number columns right: a column is text when no row has a number in it.
+    align = "".join("r" if any(isinstance(r[j], (Num, CI, int)) for r in t.rows) else "l"
+                    for j in range(ncol))
+    out = [f"% {t.title}", "% requires \\usepackage{booktabs}", "\\begin{table}[t]",
+           "\\centering", "\\small", f"\\caption{{{tex_escape(t.title)}}}",
+           f"\\begin{{tabular}}{{{align}}}", "\\toprule"]
+    if t.groups:
+        heads, rules, i = [], [], 1
+        for label, span in t.groups:
+            heads.append(f"\\multicolumn{{{span}}}{{c}}{{{tex_escape(label)}}}"
+                         if span > 1 else tex_escape(label))
+            if label and span > 1:
+                rules.append(f"\\cmidrule(lr){{{i}-{i + span - 1}}}")
+            i += span
+        heads += [""] * (ncol - (i - 1))
+        out += [" & ".join(heads) + " \\\\", " ".join(rules)] if rules else \
+            [" & ".join(heads) + " \\\\"]
+    out += [" & ".join(tex_escape(c) for c in t.columns) + " \\\\", "\\midrule"]
+    for k, r in enumerate(t.rows):
+        if k in t.rules and k > 0:
+            out.append("\\midrule")
+        out.append(" & ".join(tex_cell(c) for c in r) + " \\\\")
+    out += ["\\bottomrule", "\\end{tabular}"]
+    if t.note:
+        out.append(f"\\par\\smallskip\\footnotesize {tex_escape(t.note)}")
+    out.append("\\end{table}")
+    return "\n".join(out) + "\n"
+
+
+def to_html(t: Table) -> str:
+    e = html.escape
+    out = [f'<table class="t" id="table-{e(t.slug)}"><caption>{e(t.title)}</caption><thead>']
+    if t.groups:
+        cols = "".join(f'<th colspan="{span}">{e(label)}</th>' for label, span in t.groups)
+        rest = len(t.columns) - sum(span for _l, span in t.groups)
+        out.append(f"<tr>{cols}{'<th></th>' * rest}</tr>")
+    out.append("<tr>" + "".join(f"<th>{e(c)}</th>" for c in t.columns) + "</tr></thead><tbody>")
+    for k, r in enumerate(t.rows):
+        cls = ' class="rule"' if k in t.rules and k > 0 else ""
+        cells = []
+        for c in r:
+            num = isinstance(c, (Num, CI, int))
+            mark = c.mark if isinstance(c, Num) and c.value is not None else ""
+            cl = " ".join(x for x in ("n" if num else "", {"*": "sig", "?": "unres"}.get(mark, ""))
+                          if x)
+            cells.append(f"<td{f' class={chr(34)}{cl}{chr(34)}' if cl else ''}>{e(text(c))}</td>")
+        out.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    out.append("</tbody></table>")
+    if t.note:
+        out.append(f'<p class="note">{e(t.note)}</p>')
+    return "".join(out)
+
+
+RENDERERS = {"md": to_markdown, "tex": to_latex, "csv": to_csv}
