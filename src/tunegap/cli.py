@@ -13,6 +13,7 @@ from rich.console import Console
 from tunegap.cli_backends import backends as backends_command
 from tunegap.cli_data import data_app
 from tunegap.cli_grade import grade as grade_command
+from tunegap.cli_import import import_app
 from tunegap.cli_perturb import perturb as perturb_command
 from tunegap.config import RunConfig, load_config_file, load_preset, preset_names
 from tunegap.errors import BackendError, UserError
@@ -186,6 +187,7 @@ app.command(name="grade")(grade_command)
 app.add_typer(data_app, name="data")
 app.command(name="backends")(backends_command)
 app.command(name="perturb")(perturb_command)
+app.add_typer(import_app, name="import")
 
 
 def main() -> None:

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from tunegap.errors import UserError
 from tunegap.types import canonical_json, sha256_hex
 
-BackendType = Literal["llamacpp", "hf", "vllm", "openai", "scripted"]
+# "imported": generations made elsewhere (tunegap import); such a model is never loaded.
+BackendType = Literal["llamacpp", "hf", "vllm", "openai", "scripted", "imported"]
 
 
 class _Strict(BaseModel):

@@ -52,6 +52,9 @@ class Results:
     agreements: list[Agreement] = field(default_factory=list)
     grader_deltas: list[GraderDelta] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # Where the generations came from: {"source": "tunegap run"}, or for `tunegap import`
+    # the files with their sha256, the tool and its version where the log states it.
+    provenance: dict[str, Any] = field(default_factory=lambda: {"source": "tunegap run"})
 
     @property
     def caveat(self) -> str | None:
@@ -104,6 +107,7 @@ class Results:
             "schema": SCHEMA,
             "config": self.config.model_dump(mode="json"),
             "versions": versions(),
+            "provenance": self.provenance,
             "counts": self.counts,
             "complete": self.complete,
             "cells": [c.to_dict() for c in self.cells],
@@ -141,7 +145,8 @@ def headline_metrics(rows: Iterable[Comparison]) -> set[tuple[str, str, str]]:
 
 def build_results(records: Iterable[SampleRecord], config: RunConfig, run_dir: Path, *,
                   planned: Mapping[str, int] | None = None,
-                  counts: Mapping[str, int] | None = None) -> Results:
+                  counts: Mapping[str, int] | None = None,
+                  provenance: Mapping[str, Any] | None = None) -> Results:
     tallies: dict[tuple, Counter] = {}
     items = item_scores(records, config.extractors, config.graders or [],
                         by_side=config.extractor_by_side, tallies=tallies)
@@ -154,4 +159,5 @@ def build_results(records: Iterable[SampleRecord], config: RunConfig, run_dir: P
         robustness=robustness(items, seed=config.seed),
         agreements=agreements([it for it in items if it.extractor != BY_SIDE],
                               config.graders or []),
-        grader_deltas=grader_deltas(comparisons), counts=dict(counts or {}))
+        grader_deltas=grader_deltas(comparisons), counts=dict(counts or {}),
+        provenance=dict(provenance or {"source": "tunegap run"}))

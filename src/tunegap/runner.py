@@ -46,7 +46,8 @@ def report_store(store: Store, run_dir: Path, config: RunConfig | None = None) -
     analysis and the report writers."""
     config = config or stored_config(store)
     results = build_results(store.records(), config, run_dir, planned=store.plan_counts(),
-                            counts=store.get_meta("counts", {}))
+                            counts=store.get_meta("counts", {}),
+                            provenance=store.get_meta("provenance"))
     write_report(results, store.records(full=True))
     return results
 

@@ -146,6 +146,8 @@ def compare_items(inst: Sequence[float], base: Sequence[float], clusters: Sequen
             both = round(n * min(pi, pb))
             only_i, only_b = round(n * max(pi - pb, 0.0)), round(n * max(pb - pi, 0.0))
             lo, hi = newcombe_paired(both, only_i, only_b, n - both - only_i - only_b)
+            shift = float(i.mean() - b.mean()) - (only_i - only_b) / n  # rounding of the table
+            lo, hi = max(-1.0, lo + shift), min(1.0, hi + shift)
             se = (hi - lo) / (2 * Z95)
             out.update(ci_low=100 * lo, ci_high=100 * hi, ci_method="newcombe",
                        p_value=mcnemar_exact(only_b, only_i), test="mcnemar-exact")

@@ -19,6 +19,9 @@ REGISTRY: dict[str, tuple[str, str, str]] = {
 
 
 def backend_class(name: str) -> type[Backend]:
+    if name == "imported":
+        raise UserError("this run holds generations imported from another tool: tunegap "
+                        "cannot generate more for it (tunegap grade and tunegap report work)")
     if name not in REGISTRY:
         raise UserError(f"backend '{name}' is not available (known: {', '.join(sorted(REGISTRY))})")
     module, cls, _extra = REGISTRY[name]
