@@ -19,7 +19,7 @@ nav a{margin-right:14px;color:var(--inst)}
 .helps{color:#1d7a34;font-weight:600}.hurts{color:#b3261e;font-weight:600}
 .unclear{color:var(--mute)}
 table.t{border-collapse:collapse;margin:8px 0 2px;font-size:12.5px}
-table.t caption{text-align:left;font-weight:600;padding:4px 0}
+table.t caption{text-align:left;font-weight:600;padding:4px 0;white-space:nowrap}
 table.t th,table.t td{padding:3px 7px;border-bottom:1px solid #eee;text-align:left}
 table.t thead th{border-bottom:1px solid #999}
 table.t td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}

@@ -114,6 +114,10 @@ def provenance(results: Results) -> str:
     files = "".join(f"<tr><td>{e(b)}</td><td class=\"mono\">{e(f)}</td>"
                     f"<td class=\"mono\">{e(h)}</td></tr>" for b, f, h in data_hashes(results))
     config = json.dumps(cfg.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    # Imported runs name their source files (Results.provenance, when the run records one).
+    source = getattr(results, "provenance", None) or {}
+    imported = "".join(f"<li class=\"mono\">{e(str(f.get('file')))} · {e(str(f.get('tool')))} · "
+                       f"sha256 {e(str(f.get('sha256')))}</li>" for f in source.get("files") or [])
     return (
         '<dl class="prov">'
         f"<dt>tunegap</dt><dd>{e(ver.get('tunegap', 'unknown'))}</dd>"
@@ -122,6 +126,8 @@ def provenance(results: Results) -> str:
         f"<dt>run</dt><dd>{e(cfg.name)} · {e(str(results.run_dir))} · "
         f"{'complete' if results.complete else 'INCOMPLETE'} · "
         f"{e(', '.join(f'{k} {v:,}' for k, v in results.counts.items()))}</dd>"
+        f"<dt>source</dt><dd>{e(str(source.get('source', 'tunegap run')))}"
+        f"{f'<ul>{imported}</ul>' if imported else ''}</dd>"
         f"<dt>models</dt><dd><ul>{models}</ul></dd>"
         f"<dt>seeds</dt><dd>{e('; '.join(seeds))}</dd>"
         f"<dt>data files</dt><dd><table class=\"t\"><thead><tr><th>benchmark</th><th>file</th>"

@@ -74,8 +74,15 @@ def forest(results: Results, out_dir: Path) -> Plot | None:
     ax.set_yticks(range(len(rows)), labels)
     ax.invert_yaxis()
     ax.set_xlabel("Δ = instruct − base (points), 95 % CI")
-    ax.set_title("Where instruction tuning helps (right of 0) or hurts (left): filled black = "
-                 "significant, hollow grey = unresolved", fontsize=8)
+    from matplotlib.lines import Line2D
+
+    keys = [Line2D([], [], marker="o", ls="-", color=SIG, label="significant (Holm)"),
+            Line2D([], [], marker="o", ls="-", color=PLAIN, label="not significant"),
+            Line2D([], [], marker="o", ls="-", color=UNRES, mfc="white",
+                   label="unresolved (|Δ| < MDE)")]
+    ax.legend(handles=keys, frameon=False, fontsize=7, ncol=3, loc="lower center",
+              bbox_to_anchor=(0.5, 1.0))
+    ax.set_title("right of 0: instruct better · left: base better", fontsize=8, pad=18)
     return _finish(fig, "forest", "Δ with 95 % CI per cell", out_dir)
 
 

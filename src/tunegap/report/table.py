@@ -12,6 +12,7 @@ import csv
 import html
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -173,8 +174,8 @@ def to_html(t: Table) -> str:
             cells.append(f"<td{f' class={chr(34)}{cl}{chr(34)}' if cl else ''}>{e(text(c))}</td>")
         out.append(f"<tr{cls}>{''.join(cells)}</tr>")
     out.append("</tbody></table>")
-    if t.note:
-        out.append(f'<p class="note">{e(t.note)}</p>')
+    if t.note:  # notes write names as `code`, like Markdown
+        out.append('<p class="note">' + re.sub(r"`([^`]*)`", r"<code>\1</code>", e(t.note)) + "</p>")
     return "".join(out)
 
 
