@@ -30,6 +30,7 @@ def results_json(results: Results) -> str:
 def _replace_dir(final: Path, build) -> None:
     """Build a folder beside `final`, then swap it in: no stale table or plot survives."""
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    tmp.chmod(0o755)  # mkdtemp's 0700 would hide the folder from other users
     try:
         out = build(tmp)
         old = final.with_name(f".{final.name}.old")
