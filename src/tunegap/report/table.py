@@ -59,8 +59,12 @@ class Table:
         return out + list(self.columns[i:])
 
 
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
 def fmt(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if _missing(x):
         return NA
     s = f"{x:.2f}"
     return "0.00" if s == "-0.00" else s
@@ -69,9 +73,9 @@ def fmt(x: float | None) -> str:
 def text(cell) -> str:
     """Plain text of a cell (Markdown, CSV, HTML)."""
     if isinstance(cell, Num):
-        return fmt(cell.value) + (cell.mark if cell.value is not None else "")
+        return fmt(cell.value) + ("" if _missing(cell.value) else cell.mark)
     if isinstance(cell, CI):
-        if cell.low is None or cell.high is None:
+        if _missing(cell.low) or _missing(cell.high):
             return NA
         return f"[{fmt(cell.low)}, {fmt(cell.high)}]"
     return "" if cell is None else str(cell)
@@ -110,15 +114,15 @@ def tex_escape(s: str) -> str:
 
 
 def _tex_num(x: float | None) -> str:
-    return NA if x is None or (isinstance(x, float) and math.isnan(x)) else f"${fmt(x)}$"
+    return NA if _missing(x) else f"${fmt(x)}$"
 
 
 def tex_cell(cell) -> str:
     if isinstance(cell, Num):
-        mark = f"\\textsuperscript{{{cell.mark}}}" if cell.mark and cell.value is not None else ""
+        mark = f"\\textsuperscript{{{cell.mark}}}" if cell.mark and not _missing(cell.value) else ""
         return _tex_num(cell.value) + mark
     if isinstance(cell, CI):
-        if cell.low is None or cell.high is None:
+        if _missing(cell.low) or _missing(cell.high):
             return NA
         return f"$[{fmt(cell.low)}, {fmt(cell.high)}]$"
     return tex_escape(text(cell))
@@ -168,7 +172,7 @@ def to_html(t: Table) -> str:
         cells = []
         for c in r:
             num = isinstance(c, (Num, CI, int))
-            mark = c.mark if isinstance(c, Num) and c.value is not None else ""
+            mark = c.mark if isinstance(c, Num) and not _missing(c.value) else ""
             cl = " ".join(x for x in ("n" if num else "", {"*": "sig", "?": "unres"}.get(mark, ""))
                           if x)
             cells.append(f"<td{f' class={chr(34)}{cl}{chr(34)}' if cl else ''}>{e(text(c))}</td>")
