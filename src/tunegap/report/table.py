@@ -106,7 +106,8 @@ def to_csv(t: Table) -> str:
 _TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
         "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
         "Δ": r"$\Delta$", "∆": r"$\Delta$", "κ": r"$\kappa$", "−": "$-$", "·": r"$\cdot$",
-        "→": r"$\rightarrow$", "×": r"$\times$", "≥": r"$\geq$", "≤": r"$\leq$"}
+        "→": r"$\rightarrow$", "×": r"$\times$", "≥": r"$\geq$", "≤": r"$\leq$",
+        "<": "$<$", ">": "$>$", "|": "$|$"}  # < > | print as other glyphs in text mode
 
 
 def tex_escape(s: str) -> str:
@@ -154,7 +155,11 @@ def to_latex(t: Table) -> str:
         out.append(" & ".join(tex_cell(c) for c in r) + " \\\\")
     out += ["\\bottomrule", "\\end{tabular}"]
     if t.note:
-        out.append(f"\\par\\smallskip\\footnotesize {tex_escape(t.note)}")
+        # `name` in a note (Markdown code) becomes \texttt{name}
+        parts = t.note.split("`")
+        note = "".join(tex_escape(p) if i % 2 == 0 else f"\\texttt{{{tex_escape(p)}}}"
+                       for i, p in enumerate(parts))
+        out.append(f"\\par\\smallskip\\footnotesize {note}")
     out.append("\\end{table}")
     return "\n".join(out) + "\n"
 
