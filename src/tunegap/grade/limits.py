@@ -135,7 +135,12 @@ class GraderPool:
         worker: _Worker | None = None
         while len(out) < len(payload):
             worker = worker or self._get()  # a replacement starts only when items remain
-            worker.send(payload[len(out):])
+            try:
+                worker.send(payload[len(out):])
+            except OSError:  # it died while idle (e.g. killed for memory): use a fresh one
+                worker.kill()
+                worker = self._get()
+                worker.send(payload[len(out):])
             while len(out) < len(payload):
                 try:
                     line = worker.readline(self.limit_s)
