@@ -224,3 +224,32 @@ def test_extra_rules():
     assert medcalc_official.grade("3.5", "2", integer).correct is False
     assert medcalc_official.grade("1e999999", "2", integer).correct is False
     assert medcalc_official.grade("9" * 5000 + ".5", "2", integer).status == "unparsable"
+
+
+# ---------------------------------------------------------------- random strings, both ways
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = ["1", "2", "07", "0", "-", ".", ",", ", ", " ", "%", " out of ", "mL/min/1.73", "x",
+           "\n", "}", '"', 'answer": ', 'Answer": ', "12/", "3/2021", "\u0663", "1.5", "str("]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+_ROWS = {
+    "integer": {"Calculator ID": "4", "Output Type": "integer", "Ground Truth Answer": "2"},
+    "decimal": {"Calculator ID": "2", "Output Type": "decimal", "Ground Truth Answer": "1.5",
+                "Lower Limit": "1.425", "Upper Limit": "1.575"},
+    "date": {"Calculator ID": "13", "Output Type": "date", "Ground Truth Answer": "12/03/2021"},
+}
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(_TEXTS, st.sampled_from(sorted(_ROWS)))
+def test_random_answers_agree_with_the_rules(text, kind):
+    row = _ROWS[kind]
+    ex = Example("medcalc", "r", "q", row["Ground Truth Answer"],
+                 "date" if kind == "date" else kind,
+                 meta={"calculator_id": int(row["Calculator ID"]),
+                       "lower_limit": row.get("Lower Limit"), "upper_limit": row.get("Upper Limit")})
+    if "str(" not in text:  # expressions are checked in test_expressions_are_evaluated_...
+        assert _official(text, row, ex) is oracle(text, row), (kind, text)
+    assert medcalc_field.extract(text) == oracle_answer_field(text), text
