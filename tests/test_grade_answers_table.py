@@ -134,6 +134,7 @@ ROWS = [
     ("0 + 1 + 1 = 3", "cha", "3", "N+ S- V+ M+ O+"),
     ("3, based on age and sex", "cha", "3", "N+ S- V- M+ O+"),
     ("1, 1, 1", "cha", "3", "N? S- V- M- O+"),  # the official counts a list's items
+    ("1 out of 4 criteria met, so the score is 3", "cha", "3", "N? S- V- M+ O-"),
     # MedCalc dates and gestational ages
     ("08/23/2021", "due", "08/23/2021", "M+ O+"),
     ("8/23/2021", "due", "08/23/2021", "M+ O+"),

@@ -31,7 +31,6 @@ from decimal import Context, Decimal, InvalidOperation
 
 # Enough precision for any tolerance we test; exponents wide enough that no real answer overflows.
 CTX = Context(prec=60, Emax=10**9, Emin=-(10**9), traps=[InvalidOperation])
-MAX_DIGITS = 4000  # a numerator or denominator longer than this is not read as a fraction
 MAX_CANONICAL = 64  # longer canonical forms are hashed (a 1 MB number must not fill the store)
 
 _MINUS = "\u2212\u2012\u2013\ufe63\uff0d"  # minus sign, figure dash, en dash, small/full-width
@@ -251,11 +250,9 @@ def single_value(answer: str) -> Token | None:
 
 
 def last_value(answer: str) -> Token | None:
-    """medcalc's reading: the last value; "3 out of 5" is 3 (a score)."""
-    part = answer_part(answer)
-    m = _OUT_OF.search(part)
-    if m:
-        part = part[: m.start()] + m.group(1)
+    """medcalc's reading: the last value; "3 out of 5" is 3 (a score), and so is "3 out of 5
+    criteria" anywhere but at the end ("1 out of 4 met, so the score is 2" is 2)."""
+    part = _OUT_OF.sub(r"\1", answer_part(answer))
     return next((t for t in tokens(part, reverse=True) if t.value is not None), None)
 
 
