@@ -2,7 +2,10 @@
 get the per-item time limit; the functions here are the plain, single-item graders.
 
 Each grader module declares ANSWER_TYPES (and may define `applies(example)`): an item outside
-them is "n/a" for that grader, recorded as not applicable rather than as wrong.
+them is "n/a" for that grader, recorded as not applicable rather than as wrong. A grader never
+raises on any answer (tests/test_hostile_fuzz.py holds every grader to that) and, when it can
+read the answer, returns its canonical form (Grade.canonical: one string per value, on which
+maj@k votes).
 """
 
 from __future__ import annotations
