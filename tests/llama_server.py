@@ -22,8 +22,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def llama_server(model: Path, *, n_ctx: int = 2048, ready_s: float = 90) -> Iterator[int]:
-    """Yield the port of a running server; it logits_all so completions can return logprobs.
+def llama_server(model: Path, *, n_ctx: int = 2048, ready_s: float = 90,
+                 logits_all: bool = True) -> Iterator[int]:
+    """Yield the port of a running server; with logits_all completions can return logprobs
+    (it costs a full-vocabulary row per prompt token: leave it off when no logprobs are read).
 
     The chat template is the GGUF's own (llama-cpp-python uses `tokenizer.chat_template` when no
     --chat_format is given)."""
@@ -31,7 +33,7 @@ def llama_server(model: Path, *, n_ctx: int = 2048, ready_s: float = 90) -> Iter
 
     port = free_port()
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", str(n_ctx), "--logits_all", "True",
+           "--port", str(port), "--n_ctx", str(n_ctx), "--logits_all", str(logits_all),
            "--model_alias", SERVED_NAME, "--n_threads", str(min(2, os.cpu_count() or 1)),
            "--verbose", "False"]
     log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in finally; a file, not a pipe: a full pipe would block the server

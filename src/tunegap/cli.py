@@ -16,7 +16,7 @@ from tunegap.cli_grade import grade as grade_command
 from tunegap.cli_import import import_app
 from tunegap.cli_perturb import perturb as perturb_command
 from tunegap.config import RunConfig, load_config_file, load_preset, preset_names
-from tunegap.errors import BackendError, UserError
+from tunegap.errors import BackendError, UserError, printable, redact
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Does instruction tuning make a model reason better, or only answer "
@@ -190,14 +190,29 @@ app.command(name="perturb")(perturb_command)
 app.add_typer(import_app, name="import")
 
 
+def _click_message(exc: BaseException) -> str | None:
+    """The message of a command-line usage error, from click or the click typer bundles
+    (`typer._click`): matched by class name, since the two are different classes."""
+    names = {c.__name__ for c in type(exc).__mro__}
+    if "ClickException" in names:
+        return exc.format_message()  # type: ignore[attr-defined]
+    return None
+
+
+def _one_line(text: str) -> str:
+    """One printable line: no escape sequences or credentials from a server reach the terminal."""
+    return " ".join(redact(printable(text)).split())
+
+
 def main() -> None:
     try:
         app(standalone_mode=False)
     except UserError as exc:
-        err.print(f"error: {exc.one_line()}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"error: {_one_line(exc.one_line())}", markup=False, highlight=False,
+                  soft_wrap=True)
         sys.exit(exc.exit_code)
     except BackendError as exc:
-        err.print(f"error: {' '.join(str(exc).split())}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"error: {_one_line(str(exc))}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted; re-run the same command to resume")
@@ -205,13 +220,15 @@ def main() -> None:
     except (typer.Exit, SystemExit) as exc:
         code = getattr(exc, "exit_code", getattr(exc, "code", 0))
         sys.exit(code)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
-        raise
+    except Exception as exc:
+        message = _click_message(exc)
+        if message is None:
+            if type(exc).__name__ == "Abort":  # click's Ctrl-C at a prompt
+                sys.exit(130)
+            raise
+        err.print(f"error: {_one_line(message)} (see: tunegap --help)", markup=False,
+                  highlight=False, soft_wrap=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -22,16 +22,30 @@ def _csv(value: str | None) -> list[str]:
 def regrade(run_dir: Path, extractors: list[str] | None = None, graders: list[str] | None = None,
             *, llm_model: str | None = None, time_limit: float | None = None):
     """Python twin of the command; returns the rebuilt Results."""
-    from tunegap.grade.limits import DEFAULT_LIMIT_S
-    from tunegap.runner import STORE_NAME, open_store, report_store, stored_config
-    from tunegap.scoring import check_scorers, score_store
+    from tunegap.runlock import run_lock
+    from tunegap.runner import STORE_NAME
+    from tunegap.scoring import check_scorers
 
     if not (Path(run_dir) / STORE_NAME).is_file():
         raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run_dir))
+    if time_limit is not None and not time_limit > 0:
+        raise UserError(f"must be a number of seconds above 0 (got {time_limit:g})",
+                        field="--time-limit")
     check_scorers(extractors or [], graders or [])
-    store = open_store(Path(run_dir))
+    with run_lock(Path(run_dir)):
+        return _regrade_locked(run_dir, extractors, graders, llm_model, time_limit)
+
+
+def _regrade_locked(run_dir, extractors, graders, llm_model, time_limit):
+    from tunegap.grade.limits import DEFAULT_LIMIT_S
+    from tunegap.runner import open_store, report_store, stored_config
+    from tunegap.scoring import score_store
+
+    store = open_store(Path(run_dir), must_exist=True)
     try:
         config = stored_config(store)
+        if store.sample_count() == 0:
+            raise UserError("the run has no generations yet: nothing to grade", file=str(run_dir))
         update = {
             "extractors": list(dict.fromkeys([*config.extractors, *(extractors or [])])),
             "graders": list(dict.fromkeys([*(config.graders or []), *(graders or [])])),

@@ -37,18 +37,36 @@ class BackendSpec(_Strict):
     options: dict[str, Any] = Field(default_factory=dict)  # engine-specific pass-through
 
 
+# Backend options that cannot change an output (where and how fast requests go).
+NO_OUTPUT_OPTIONS = frozenset({"base_url", "base_urls", "api_key_env", "concurrency", "timeout",
+                               "max_retries", "n_threads", "batch_size"})
+
+
 class ModelSpec(_Strict):
     name: str
     kind: Literal["base", "instruct"]
     backend: BackendSpec
 
     def fingerprint(self) -> str:
-        """What identifies this model's outputs: the weights and the template, not the label."""
-        ident = {
+        """What identifies this model's outputs: the weights, the template and every engine
+        setting that can change a token — not the label, the batch size or the thread count.
+        Part of every request key: change any of these and the outputs are generated anew."""
+        from tunegap.models import weights_identity
+
+        ident: dict[str, Any] = {
             "type": self.backend.type,
             "model": self.backend.model,
             "chat_template": self.backend.chat_template,
         }
+        # Added only when set, so fingerprints of runs that never set them stay as they were.
+        engine = {k: v for k, v in self.backend.options.items() if k not in NO_OUTPUT_OPTIONS}
+        if self.backend.n_ctx != BackendSpec.model_fields["n_ctx"].default:
+            engine["n_ctx"] = self.backend.n_ctx
+        if engine:
+            ident["engine"] = engine
+        weights = weights_identity(self.backend.model)
+        if weights is not None:
+            ident["weights"] = weights
         return f"{self.name}@{sha256_hex(canonical_json(ident))[:16]}"
 
 
@@ -171,7 +189,8 @@ class PerturbSpec(_Strict):
 
 
 class RunConfig(_Strict):
-    name: str
+    # The run directory's default name (runs/<name>): no path separators, no leading dot.
+    name: str = Field(pattern=r"^\w[\w .+-]*$")
     description: str | None = None
     caveat: str | None = None  # printed in the README-style header of every report
     pairs: list[PairSpec]
@@ -333,7 +352,8 @@ def _validate(data: Any, *, source: str, text: str | None = None) -> RunConfig:
 
 def load_config_text(text: str, *, source: str) -> RunConfig:
     try:
-        data = yaml.safe_load(text)
+        # The C loader when PyYAML has it: a large config parses in a fraction of the time.
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise UserError(
@@ -350,7 +370,16 @@ def load_config_file(path: str | Path) -> RunConfig:
     p = Path(path)
     if not p.is_file():
         raise UserError("config file not found", file=str(p))
-    return load_config_text(p.read_text(encoding="utf-8"), source=str(p))
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read the config ({exc.strerror})", file=str(p)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UserError(f"not UTF-8 text (byte {exc.start})", file=str(p), row=line) from None
+    return load_config_text(text, source=str(p))
 
 
 def preset_names() -> list[str]:

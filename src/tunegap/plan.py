@@ -115,12 +115,13 @@ def _cell_items(config: RunConfig, bench: Benchmark, examples: list[Example],
                 continue
             model: ModelSpec = getattr(pair, side)
             cell = Cell(pair.label, side, bench_name, setting.label, dec.column)
+            fingerprint = model.fingerprint()  # stats the weights: once per cell, not per item
             for ex in examples:
                 item_shots = (bench.exemplars_for(ex, config.data_dir) if per_item
                               else _variant_shots(ex, shots, list(pool)))
                 prompt = build_prompt(ex, setting, family=family, model_kind=model.kind,
                                       exemplars=item_shots)
-                req = Request(model=model.fingerprint(), prompt=prompt, params=params)
+                req = Request(model=fingerprint, prompt=prompt, params=params)
                 out.append(PlanItem(cell, model, ex, req))
     return out
 

@@ -22,6 +22,7 @@ from tunegap.analysis.items import BY_SIDE, ItemScore, item_scores
 from tunegap.analysis.robustness import Robustness, robustness
 from tunegap.analysis.sensitivity import Agreement, GraderDelta, agreements, grader_deltas
 from tunegap.config import RunConfig
+from tunegap.errors import redact
 from tunegap.records import SampleRecord
 
 SCHEMA = "tunegap.results/2"
@@ -55,6 +56,8 @@ class Results:
     # Where the generations came from: {"source": "tunegap run"}, or for `tunegap import`
     # the files with their sha256, the tool and its version where the log states it.
     provenance: dict[str, Any] = field(default_factory=lambda: {"source": "tunegap run"})
+    # The attempt these results come from, and whether it finished generating and grading.
+    attempt: dict[str, Any] = field(default_factory=lambda: {"id": None, "finished": True})
 
     @property
     def caveat(self) -> str | None:
@@ -70,7 +73,8 @@ class Results:
 
     @property
     def complete(self) -> bool:
-        return all(c.complete for c in self.cells)
+        """Every cell has every planned item scored, and the attempt finished."""
+        return bool(self.attempt.get("finished", True)) and all(c.complete for c in self.cells)
 
     @property
     def primary_extractor(self) -> str:
@@ -105,9 +109,10 @@ class Results:
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA,
-            "config": self.config.model_dump(mode="json"),
+            "config": _redacted(self.config.model_dump(mode="json")),
             "versions": versions(),
             "provenance": self.provenance,
+            "attempt": self.attempt,
             "counts": self.counts,
             "complete": self.complete,
             "cells": [c.to_dict() for c in self.cells],
@@ -120,6 +125,17 @@ class Results:
                 "grader_deltas": [g.to_dict() for g in self.grader_deltas],
             },
         }
+
+
+def _redacted(obj: Any) -> Any:
+    """The config as written into results.json: no credentials inside a URL."""
+    if isinstance(obj, str):
+        return redact(obj)
+    if isinstance(obj, dict):
+        return {k: _redacted(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_redacted(v) for v in obj]
+    return obj
 
 
 def headline_metrics(rows: Iterable[Comparison]) -> set[tuple[str, str, str]]:
@@ -146,7 +162,8 @@ def headline_metrics(rows: Iterable[Comparison]) -> set[tuple[str, str, str]]:
 def build_results(records: Iterable[SampleRecord], config: RunConfig, run_dir: Path, *,
                   planned: Mapping[str, int] | None = None,
                   counts: Mapping[str, int] | None = None,
-                  provenance: Mapping[str, Any] | None = None) -> Results:
+                  provenance: Mapping[str, Any] | None = None,
+                  attempt: Mapping[str, Any] | None = None) -> Results:
     tallies: dict[tuple, Counter] = {}
     items = item_scores(records, config.extractors, config.graders or [],
                         by_side=config.extractor_by_side, tallies=tallies)
@@ -160,4 +177,5 @@ def build_results(records: Iterable[SampleRecord], config: RunConfig, run_dir: P
         agreements=agreements([it for it in items if it.extractor != BY_SIDE],
                               config.graders or []),
         grader_deltas=grader_deltas(comparisons), counts=dict(counts or {}),
-        provenance=dict(provenance or {"source": "tunegap run"}))
+        provenance=dict(provenance or {"source": "tunegap run"}),
+        attempt=dict(attempt or {"id": None, "finished": True}))

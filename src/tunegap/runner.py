@@ -7,11 +7,14 @@ and loads no model at all when nothing is missing.
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -22,6 +25,7 @@ from tunegap.grade import applies
 from tunegap.plan import build_plan, plan_rows, unique_requests
 from tunegap.report import write_report
 from tunegap.results import Results, build_results
+from tunegap.runlock import ensure_run_dir, run_lock
 from tunegap.scoring import check_scorers, score_store
 from tunegap.store import Store
 from tunegap.types import Request
@@ -29,8 +33,23 @@ from tunegap.types import Request
 STORE_NAME = "tunegap.sqlite"
 
 
-def open_store(run_dir: Path) -> Store:
-    return Store(Path(run_dir) / STORE_NAME)
+# Names the report writers give their files; a killed writer may leave ".<name>.*" behind.
+REPORT_NAMES = ("results.json", "items.jsonl", "samples.jsonl", "tables.md", "report.html",
+                "tables", "plots")
+
+
+def open_store(run_dir: Path, *, must_exist: bool = False) -> Store:
+    """The run's store; a missing (when it must exist), unwritable or damaged one is a
+    one-line error naming the file."""
+    path = Path(run_dir) / STORE_NAME
+    if must_exist and not path.is_file():
+        raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run_dir))
+    ensure_run_dir(Path(run_dir))
+    try:
+        return Store(path)
+    except sqlite3.Error as exc:
+        raise UserError(f"the run store is damaged or not a tunegap store ({exc})",
+                        file=str(path)) from None
 
 
 def stored_config(store: Store) -> RunConfig:
@@ -38,18 +57,53 @@ def stored_config(store: Store) -> RunConfig:
     raw = store.get_meta("config")
     if raw is None:
         raise UserError("the run directory holds no run (no config stored)", file=str(store.path))
-    return RunConfig.model_validate(raw)
+    try:
+        return RunConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise UserError(f"the stored config does not validate ({exc.errors()[0]['msg']})",
+                        file=str(store.path)) from None
+
+
+def clean_temporaries(run_dir: Path) -> None:
+    """Remove what a killed report writer left behind (.results.json.xxxx, .plots.old, ...)."""
+    for entry in Path(run_dir).iterdir():
+        name = entry.name
+        if name.startswith(".") and any(name.startswith(f".{r}.") for r in REPORT_NAMES):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 def report_store(store: Store, run_dir: Path, config: RunConfig | None = None) -> Results:
     """records → Results → report files. The only place that hands store records to the
     analysis and the report writers."""
     config = config or stored_config(store)
+    if store.sample_count() == 0:
+        raise UserError("the run has no generations yet: nothing to report", file=str(run_dir))
     results = build_results(store.records(), config, run_dir, planned=store.plan_counts(),
                             counts=store.get_meta("counts", {}),
-                            provenance=store.get_meta("provenance"))
+                            provenance=store.get_meta("provenance"),
+                            attempt=store.last_attempt())
+    clean_temporaries(Path(run_dir))
     write_report(results, store.records(full=True))
     return results
+
+
+def preflight_models(config: RunConfig) -> None:
+    """Before a new run directory is made: every backend is known and every local or
+    packaged weights file is there (a typo would otherwise leave an empty run behind)."""
+    from tunegap.backends import backend_class
+    from tunegap.models import check_model_ref
+
+    specs = [(f"pairs.{i}.{side}", getattr(p, side))
+             for i, p in enumerate(config.pairs) for side in ("base", "instruct")]
+    if config.llm_extractor is not None and "llm" in config.extractors:
+        specs.append(("llm_extractor", config.llm_extractor))
+    for where, spec in specs:
+        backend_class(spec.backend.type)
+        if spec.backend.type in ("llamacpp", "hf"):
+            check_model_ref(spec.backend.model, field=f"{where}.backend.model")
 
 
 def _progress(console: Console, enabled: bool):
@@ -110,32 +164,41 @@ def run(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool 
     items = build_plan(config)  # loads data; a bad file fails here, before anything is written
     check_scoring(config.extractors, config.graders, items)
     run_dir = config.run_dir
-    store = open_store(run_dir)
-    try:
-        store.set_meta("config", config.model_dump(mode="json"))
-        attempt = store.begin_attempt(list(argv if argv is not None else sys.argv))
-        store.replace_plan(plan_rows(items))
-        groups = unique_requests(items)
-        sent = 0
-        with _progress(console, progress) as bar:
-            for _fingerprint, pairs in groups.items():
-                model = pairs[0][0]
-                sent += _generate_model(store, attempt, model, [r for _, r in pairs], bar, console)
-        store.set_meta("counts", {"plan_items": len(items),
-                                  "unique_requests": sum(len(v) for v in groups.values()),
-                                  "requests_sent_last_attempt": sent})
-        score_store(store, config.extractors, config.graders)
-        results = report_store(store, run_dir, config)
-        store.finish_attempt(attempt)
-        return results
-    finally:
-        store.close()
+    if not (run_dir / STORE_NAME).exists():
+        preflight_models(config)  # nothing is created for a run that cannot start
+    with run_lock(run_dir):
+        store = open_store(run_dir)
+        try:
+            store.set_meta("config", config.model_dump(mode="json"))
+            attempt = store.begin_attempt(list(argv if argv is not None else sys.argv))
+            store.replace_plan(plan_rows(items))
+            groups = unique_requests(items)
+            sent = 0
+            with _progress(console, progress) as bar:
+                for _fingerprint, pairs in groups.items():
+                    model = pairs[0][0]
+                    sent += _generate_model(store, attempt, model, [r for _, r in pairs], bar,
+                                            console)
+            store.set_meta("counts", {"plan_items": len(items),
+                                      "unique_requests": sum(len(v) for v in groups.values()),
+                                      "requests_sent_last_attempt": sent})
+            score_store(store, config.extractors, config.graders)
+            # Generation and grading are done: the attempt is finished; its report follows
+            # (a kill while writing it is repaired by the next run or `tunegap report`).
+            store.finish_attempt(attempt)
+            return report_store(store, run_dir, config)
+        finally:
+            store.close()
 
 
 def report(run_dir: Path) -> Results:
     """Rebuild every report file of a stored run; no model is loaded."""
-    store = open_store(run_dir)
-    try:
-        return report_store(store, Path(run_dir))
-    finally:
-        store.close()
+    run_dir = Path(run_dir)
+    if not (run_dir / STORE_NAME).is_file():
+        raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run_dir))
+    with run_lock(run_dir):
+        store = open_store(run_dir, must_exist=True)
+        try:
+            return report_store(store, run_dir)
+        finally:
+            store.close()

@@ -51,6 +51,16 @@ CREATE TABLE IF NOT EXISTS grades (
 """
 
 
+def clean_text(text: str) -> str:
+    """Model text as stored: a lone surrogate (which UTF-8 cannot hold, and which made every
+    later read fail) becomes U+FFFD; everything else is kept as the model wrote it."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 class Store:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -100,6 +110,16 @@ class Store:
     def finish_attempt(self, attempt: int) -> None:
         self.db.execute("UPDATE attempts SET finished = ? WHERE id = ?", (time.time(), attempt))
 
+    def last_attempt(self) -> dict[str, Any]:
+        """The latest attempt: its id and whether it finished generating and grading."""
+        row = self.db.execute("SELECT id, finished FROM attempts ORDER BY id DESC LIMIT 1"
+                              ).fetchone()
+        return {"id": row[0], "finished": row[1] is not None} if row else {"id": None,
+                                                                          "finished": False}
+
+    def sample_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM generations").fetchone()[0]
+
     # ---- plan
     def replace_plan(self, rows: Iterable[dict[str, Any]]) -> None:
         """The plan is derived from the config; the latest run's plan replaces the previous one
@@ -145,8 +165,10 @@ class Store:
             for i, g in enumerate(gens):
                 extra = {"first_token_topk": [c.__dict__ for c in g.first_token_topk],
                          "token_margins": [list(m) for m in g.token_margins]}
-                rows.append((req.key, i, req.model, g.text, g.finish_reason, g.prompt_tokens,
-                             g.completion_tokens, g.rendered_prompt, json.dumps(extra), attempt, now))
+                rows.append((req.key, i, req.model, clean_text(g.text), g.finish_reason,
+                             g.prompt_tokens, g.completion_tokens,
+                             None if g.rendered_prompt is None else clean_text(g.rendered_prompt),
+                             json.dumps(extra), attempt, now))
         with self.transaction() as db:
             db.executemany("INSERT OR IGNORE INTO generations VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
 

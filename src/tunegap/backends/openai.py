@@ -37,6 +37,7 @@ import itertools
 import json
 import os
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -48,6 +49,7 @@ from tunegap.config import ModelSpec
 from tunegap.errors import BackendError, UserError
 from tunegap.types import Generation, Prompt, Request, TokenCandidate
 
+_URL_CREDENTIALS = re.compile(r"(\w+://)[^/\s@]+@")
 _OPTIONS = {"base_url", "base_urls", "api_key_env", "concurrency", "timeout", "max_retries",
             "backoff", "backoff_max", "retry_after_max", "extra_body"}
 _RETRY_STATUS = {408, 409, 425, 429}
@@ -198,6 +200,14 @@ class OpenAIBackend(Backend):
     def render(self, prompt: Prompt) -> str | None:
         return prompt.text  # chat: rendered server-side, not visible through the API
 
+    def redact(self, text: str) -> str:
+        """A message that is printed or stored never carries the API key (a 401 body may echo
+        it) or the credentials of a URL (https://user:pass@host)."""
+        key = os.environ.get(self.settings.api_key_env)
+        if key:
+            text = text.replace(key, "***")
+        return _URL_CREDENTIALS.sub(r"\1***@", text)
+
     def _headers(self) -> dict[str, str]:
         key = os.environ.get(self.settings.api_key_env)
         return {"Authorization": f"Bearer {key}"} if key else {}
@@ -248,7 +258,8 @@ class OpenAIBackend(Backend):
                 if attempt < s.max_retries:
                     await asyncio.sleep(backoff_delay(attempt, s, exc.retry_after, self._rng))
         self.stats["retries"] -= 1  # the last failure was not followed by a retry
-        raise BackendError(f"openai backend gave up after {s.max_retries + 1} tries: {last}")
+        raise BackendError(self.redact(f"openai backend gave up after {s.max_retries + 1} "
+                                       f"tries: {last}"))
 
     async def _try_once(self, client: Any, url: str, body: dict[str, Any],
                         chat: bool) -> Generation:
@@ -265,7 +276,8 @@ class OpenAIBackend(Backend):
                                  retry_after=parse_retry_after(resp.headers.get("retry-after")))
         if status >= 400:
             snippet = " ".join(resp.text[:200].split())
-            raise BackendError(f"openai backend: {url} answered HTTP {status}: {snippet}")
+            raise BackendError(self.redact(f"openai backend: {url} answered HTTP {status}: "
+                                           f"{snippet}"))
         try:
             data = json.loads(resp.content)
         except (json.JSONDecodeError, UnicodeDecodeError):

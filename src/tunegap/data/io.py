@@ -7,6 +7,7 @@ or a hub split and its row number), so a converter can raise an error that point
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import sys
@@ -27,6 +28,22 @@ class RowRef:
 
     def error(self, message: str, field: str | None = None) -> UserError:
         return UserError(message, file=self.file, row=self.line, field=field)
+
+
+def _open_binary(path: Path):
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise UserError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
+
+
+def _decode(raw: bytes, path: Path, lineno: int) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 text (byte {exc.start} of the line)", file=str(path),
+                        row=lineno) from None
+    return text.removeprefix("\ufeff") if lineno == 1 else text
 
 
 def require_file(path: Path, *, hint: str = "") -> Path:
@@ -64,8 +81,9 @@ def _check_required(ref: RowRef, row: dict[str, Any], required: tuple[str, ...])
 def read_jsonl(path: Path, *,
                required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, row). A broken line or a missing required field is a UserError."""
-    with require_file(path).open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
+    with _open_binary(require_file(path)) as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            line = _decode(raw, path, lineno)
             if not line.strip():
                 continue
             try:
@@ -87,7 +105,14 @@ def csv_rows(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[Ro
     """Rows of a CSV with a header; the line is where the record starts (notes span lines)."""
     # Patient notes are long; the default 128 KiB field limit is too small for some releases.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with require_file(path).open(encoding="utf-8", newline="") as fh:
+    with _open_binary(require_file(path)) as bfh:
+        data = bfh.read()
+    try:
+        text = data.decode("utf-8-sig")  # a spreadsheet's byte-order mark is not a column name
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 text (byte {exc.start})", file=str(path),
+                        row=data[: exc.start].count(b"\n") + 1) from None
+    with io.StringIO(text, newline="") as fh:
         reader = csv.reader(fh)
         try:
             header = next(reader)
@@ -118,9 +143,13 @@ def csv_rows(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[Ro
 
 
 def read_json(path: Path) -> Any:
+    with _open_binary(require_file(path)) as fh:
+        data = fh.read()
     try:
-        with require_file(path).open(encoding="utf-8") as fh:
-            return json.load(fh)
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 text (byte {exc.start})", file=str(path),
+                        row=data[: exc.start].count(b"\n") + 1) from None
     except json.JSONDecodeError as exc:
         raise UserError(f"not valid JSON ({exc.msg})", file=str(path), row=exc.lineno) from None
 
