@@ -217,6 +217,8 @@ def test_report_opens_offline_and_filters_match_the_comparisons(hostile_run, pag
 
     requests = {r["request"]["url"] for r in page.of("Network.requestWillBeSent")}
     assert requests == {url}, requests
+    # The page's own CSS, SVG and script break none of its Content-Security-Policy.
+    assert not [e for e in page.of("Log.entryAdded") if "Content Security" in e["entry"]["text"]]
 
 
 def test_model_text_is_text_and_no_script_runs(hostile_run, page):
