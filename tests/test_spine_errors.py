@@ -143,6 +143,6 @@ def test_graders_default_to_each_benchmarks_own():
     cfg = load_preset("demo").with_overrides(benchmarks=["gsm8k", "medcalc", "math500",
                                                          "gsm_plus"])
     assert cfg.graders is None
-    assert cfg.resolved_graders() == ["numeric", "medcalc", "math-standard", "math-verify",
-                                      "unanswerable"]
+    assert cfg.resolved_graders() == ["numeric", "medcalc", "medcalc-official", "math-standard",
+                                      "math-verify", "unanswerable"]
     assert cfg.with_overrides(graders=["medcalc"]).resolved_graders() == ["medcalc"]

@@ -57,8 +57,7 @@ def _regrade_locked(run_dir, extractors, graders, llm_model, time_limit):
             update["llm_extractor"] = spec
         config = config.model_copy(update=update)
         store.set_meta("config", config.model_dump(mode="json"))
-        score_store(store, config.extractors, config.graders or [], llm_extractor=spec,
-                    limit_s=time_limit or DEFAULT_LIMIT_S)
+        score_store(store, config, limit_s=time_limit or DEFAULT_LIMIT_S)
         return report_store(store, Path(run_dir), config)
     finally:
         store.close()

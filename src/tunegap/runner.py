@@ -182,7 +182,7 @@ def run(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool 
             store.set_meta("counts", {"plan_items": len(items),
                                       "unique_requests": sum(len(v) for v in groups.values()),
                                       "requests_sent_last_attempt": sent})
-            score_store(store, config.extractors, config.graders)
+            score_store(store, config)
             # Generation and grading are done: the attempt is finished; its report follows
             # (a kill while writing it is repaired by the next run or `tunegap report`).
             store.finish_attempt(attempt)

@@ -11,10 +11,9 @@ worker. Identical (grader, answer, target, item) questions are graded once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
-from tunegap.config import ModelSpec
+from tunegap.config import ModelSpec, RunConfig
 from tunegap.errors import UserError
 from tunegap.extract import BATCH_EXTRACTORS, FAILED, check_extractor
 from tunegap.extract import llm as llm_extract
@@ -25,33 +24,22 @@ from tunegap.types import Example
 
 
 def _units(store: Store) -> list[tuple[str, int, str, Example, str]]:
-    """(request key, sample index, target, example, text) for every stored sample of the plan;
-    an item planned in several cells is one unit."""
-    gens = store.generations()
-    examples: dict[str, Example] = {}
+    """(request key, sample index, target, example, text) for every stored sample of the plan,
+    from the store's typed records; an item planned in several cells is one unit."""
     units, seen = [], set()
-    for row in store.plan_rows():
-        key, target = row["request_key"], row["target"]
-        ex = examples.get(row["example_json"])
-        if ex is None:
-            ex = examples[row["example_json"]] = Example(**json.loads(row["example_json"]))
-        idx = 0
-        while (key, idx) in gens:
-            if (key, idx, target) not in seen:
-                seen.add((key, idx, target))
-                units.append((key, idx, target, ex, gens[(key, idx)].text))
-            idx += 1
+    for r in store.records():
+        key = (r.request_key, r.sample_index, r.example.target)
+        if key not in seen:
+            seen.add(key)
+            units.append((r.request_key, r.sample_index, r.example.target, r.example, r.output))
     return units
 
 
-def _llm_spec(store: Store, given: ModelSpec | None) -> ModelSpec:
-    if given is not None:
-        return given
-    raw = (store.get_meta("config") or {}).get("llm_extractor")
-    if not raw:
+def _llm_spec(spec: ModelSpec | None) -> ModelSpec:
+    if spec is None:
         raise UserError("extractor 'llm' needs an auxiliary model: set `llm_extractor` in the "
                         "run config (a model spec) or pass --llm-model to `tunegap grade`")
-    return ModelSpec.model_validate(raw)
+    return spec
 
 
 Answers = dict[tuple[str, int, str], tuple[str | None, str]]
@@ -67,7 +55,7 @@ def extract_answers(store: Store, units: Sequence[tuple[str, int, str, Example, 
     texts = list(dict.fromkeys(u[4] for u in units))
     for name in extractors:
         if name in BATCH_EXTRACTORS:
-            ext = llm_extract.LLMExtractor(_llm_spec(store, llm_extractor))
+            ext = llm_extract.LLMExtractor(_llm_spec(llm_extractor))
             try:
                 found = llm_extract.extract_all(store.db, ext, texts)
             finally:
@@ -132,15 +120,17 @@ def _grade_cells(units, extractors, graders, answers: Answers):
     return cells, jobs
 
 
-def score_store(store: Store, extractors: Sequence[str], graders: Sequence[str], *,
-                llm_extractor: ModelSpec | None = None, limit_s: float = DEFAULT_LIMIT_S,
+def score_store(store: Store, config: RunConfig, *, limit_s: float = DEFAULT_LIMIT_S,
                 pool: GraderPool | None = None) -> int:
-    """(Re-)extract and (re-)grade every stored generation of the current plan.
+    """(Re-)extract and (re-)grade every stored generation of the current plan under the
+    config's extractors (the by-side column's too) and graders.
 
     Returns the number of (sample, extractor, grader) grades written.
     """
-    by_side = (store.get_meta("config") or {}).get("extractor_by_side") or {}
-    extractors = list(dict.fromkeys([*extractors, *by_side.values()]))  # the by-side column's too
+    by_side = config.extractor_by_side or {}
+    extractors = list(dict.fromkeys([*config.extractors, *by_side.values()]))
+    graders = list(config.graders or [])
+    llm_extractor = config.llm_extractor
     check_scorers(extractors, graders)
     units = _units(store)
     own_pool = pool is None

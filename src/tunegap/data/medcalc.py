@@ -174,5 +174,5 @@ BENCHMARK = Benchmark(
     load_hub=load_hub,
     hub_id=HUB_ID,
     local_files=(f"{SUBDIR}/{TEST_FILE}", f"{SUBDIR}/{ONE_SHOT_FILE} (one-shot)"),
-    graders=("medcalc",),
+    graders=("medcalc", "medcalc-official"),  # ours, and the official v1.0 scorer's verdict
 )

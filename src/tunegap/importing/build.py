@@ -260,7 +260,7 @@ def write_import(sources: Sequence[Source], opts: ImportOptions, argv: Sequence[
             store.save_generations(attempt, [(it.request, gens[it.request.key]) for it in items])
             store.set_meta("counts", {"plan_items": len(items), "unique_requests": len(gens),
                                       "requests_sent_last_attempt": 0})
-            score_store(store, config.extractors, config.graders or [])
+            score_store(store, config)
             results = report_store(store, tmp, config)
             store.finish_attempt(attempt)
         finally:
