@@ -154,6 +154,27 @@ def _count(page: Page) -> int:
     return int(page.js("document.getElementById('count').dataset.n"))
 
 
+def _check_counts(page: Page, run_dir: Path) -> int:
+    """Every 0/1 accuracy comparison of results.json: the browser's outcome filters show its
+    c, b and both-right counts. Returns how many comparisons were checked."""
+    data = json.loads((run_dir / "results.json").read_text())
+    checked = 0
+    for c in data["comparisons"]:
+        if c["metric"] != "accuracy" or c["instruct_only"] is None:
+            continue
+        for name, label in (("f-pair", c["pair"]), ("f-benchmark", c["benchmark"]),
+                            ("f-setting", c["setting"]), ("f-decoding", c["decoding"]),
+                            ("f-ext", c["extractor"]), ("f-grader", c["grader"])):
+            page.js(_select(name, label))
+        for outcome, want in (("instruct right, base wrong", c["instruct_only"]),
+                              ("base right, instruct wrong", c["base_only"]),
+                              ("both right", c["both_right"]), ("both wrong", c["both_wrong"])):
+            page.js(_select("f-outcome", outcome))
+            assert _count(page) == want, (outcome, c)
+        checked += 1
+    return checked
+
+
 def test_report_opens_offline_and_filters_match_the_comparisons(hostile_run, page):
     html = hostile_run / "report.html"
     url = html.as_uri()
@@ -164,23 +185,7 @@ def test_report_opens_offline_and_filters_match_the_comparisons(hostile_run, pag
     assert "Summary" in page.js("document.getElementById('summary').textContent")
     assert "sha256" in page.js("document.getElementById('provenance').textContent")
 
-    data = json.loads((hostile_run / "results.json").read_text())
-    checked = 0
-    for c in data["comparisons"]:
-        if c["metric"] != "accuracy" or c["instruct_only"] is None:
-            continue
-        for name, label in (("f-pair", c["pair"]), ("f-benchmark", c["benchmark"]),
-                            ("f-setting", c["setting"]), ("f-decoding", c["decoding"]),
-                            ("f-ext", c["extractor"]), ("f-grader", c["grader"])):
-            page.js(_select(name, label))
-        page.js(_select("f-outcome", "instruct right, base wrong"))
-        assert _count(page) == c["instruct_only"], c
-        page.js(_select("f-outcome", "base right, instruct wrong"))
-        assert _count(page) == c["base_only"], c
-        page.js(_select("f-outcome", "both right"))
-        assert _count(page) == c["both_right"], c
-        checked += 1
-    assert checked == 2 * 2 * 2  # settings × extractors × graders (greedy is 0/1)
+    assert _check_counts(page, hostile_run) == 2 * 2 * 2  # settings × extractors × graders
 
     # The default grader is each benchmark's own; the counts name the comparison they match.
     page.js(_select("f-grader", "each benchmark's own"))
@@ -254,6 +259,47 @@ def test_model_text_is_text_and_no_script_runs(hostile_run, page):
     html = (hostile_run / "report.html").read_text(encoding="utf-8")
     data = html.split('id="tg-data">', 1)[1].split("</script>", 1)[0]
     assert "<" not in data and "\u2028" not in data and "\u2029" not in data
+
+
+def test_by_side_extractors_and_a_decoding_group(tmp_path, page):
+    """The paper's shape: each side read by its own extractor (`by-side`), base by CoT decoding
+    and instruct by another strategy compared in one column (`group`); the counts still match."""
+    from tunegap.data import get_benchmark
+
+    problems = {ex.question: ex for ex in get_benchmark("synthetic").load_test()}
+
+    def responder(side):
+        def respond(req, i):
+            text = req.prompt.messages[-1].content if req.prompt.is_chat else req.prompt.text
+            ex = next(problems[q] for q in problems if q in text)
+            h = zlib.crc32(f"{side}{ex.id}{i}".encode())
+            answer = ex.target if h % 3 else "0"
+            return f"The answer is {answer}." if h % 2 else f"So {answer} it is."
+        return respond
+
+    RESPONDERS["scripted:gi"], RESPONDERS["scripted:gb"] = responder("i"), responder("b")
+    cfg = RunConfig.model_validate({
+        "name": "grouped", "out": str(tmp_path / "run"), "benchmarks": ["synthetic"],
+        "limit": 30, "settings": ["zeroshot_cot"], "pairs": [scripted_pair("gb", "gi")],
+        "decoding": [{"strategy": "cot_decoding", "n": 3, "sides": ["base"], "group": "paper"},
+                     {"strategy": "greedy", "sides": ["instruct"], "group": "paper"}],
+        "extractors": ["strict", "flexible"],
+        "extractor_by_side": {"base": "flexible", "instruct": "strict"}, "graders": ["numeric"]})
+    run(cfg, progress=False)
+    page.open((tmp_path / "run" / "report.html").as_uri())
+    data = json.loads((tmp_path / "run" / "results.json").read_text())
+    grouped = [c for c in data["comparisons"] if c["metric"] == "accuracy"]
+    assert {c["decoding"] for c in grouped} == {"paper"}
+    assert {c["extractor"] for c in grouped} == {"strict", "flexible", "by-side"}
+    assert page.js("[...document.getElementById('f-ext').options].map(o => o.value)") == \
+        ["strict", "flexible", "by-side"]
+    page.js(_select("f-ext", "by-side"))
+    assert _count(page) == 30
+    # CoT decoding's top branch and greedy are both 0/1: every extractor column has its 2×2.
+    assert _check_counts(page, tmp_path / "run") == 3
+    col = {c["extractor"]: c for c in grouped}
+    assert col["by-side"]["base"] == col["flexible"]["base"]
+    assert col["by-side"]["instruct"] == col["strict"]["instruct"]
 
 
 def test_20000_samples_stay_small_and_show_fast(tmp_path, page):
