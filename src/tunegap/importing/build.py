@@ -226,9 +226,10 @@ def plan_import(sources: Sequence[Source], opts: ImportOptions
         first = group[0]
         prompt = Prompt(text=first.prompt or first.question or examples[item].question)
         params = SamplingParams(n=len(group), temperature=temperature)
-        # Imported requests are never sent anywhere: the key names the model and the item,
-        # so two items that share a prompt keep their own generations.
-        req = Request(model=f"{names[side]}@imported#{item}", prompt=prompt, params=params)
+        # Imported requests are never sent anywhere: the key names the side, the model and the
+        # item, so two items (or two sides) that share a prompt keep their own generations.
+        req = Request(model=f"{side}:{names[side]}@imported#{item}", prompt=prompt,
+                      params=params)
         cell = Cell(opts.pair, side, opts.benchmark, setting.label, DECODING)
         items.append(PlanItem(cell, specs[side], examples[item], req))
         gens[req.key] = [Generation(text=s.output, finish_reason="unknown") for s in group]
