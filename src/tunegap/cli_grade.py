@@ -23,7 +23,7 @@ def regrade(run_dir: Path, extractors: list[str] | None = None, graders: list[st
             *, llm_model: str | None = None, time_limit: float | None = None):
     """Python twin of the command; returns the rebuilt Results."""
     from tunegap.runlock import run_lock
-    from tunegap.runner import STORE_NAME
+    from tunegap.runner import STORE_NAME, open_store, stored_config
     from tunegap.scoring import check_scorers
 
     if not (Path(run_dir) / STORE_NAME).is_file():
@@ -32,35 +32,37 @@ def regrade(run_dir: Path, extractors: list[str] | None = None, graders: list[st
         raise UserError(f"must be a number of seconds above 0 (got {time_limit:g})",
                         field="--time-limit")
     check_scorers(extractors or [], graders or [])
-    with run_lock(Path(run_dir)):
-        return _regrade_locked(run_dir, extractors, graders, llm_model, time_limit)
-
-
-def _regrade_locked(run_dir, extractors, graders, llm_model, time_limit):
-    from tunegap.grade.limits import DEFAULT_LIMIT_S
-    from tunegap.runner import open_store, report_store, stored_config
-    from tunegap.scoring import score_store
-
     store = open_store(Path(run_dir), must_exist=True)
     try:
         config = stored_config(store)
-        if store.sample_count() == 0:
+        if store.sample_count() == 0:  # checked before the lock: a refusal writes nothing
             raise UserError("the run has no generations yet: nothing to grade", file=str(run_dir))
-        update = {
-            "extractors": list(dict.fromkeys([*config.extractors, *(extractors or [])])),
-            "graders": list(dict.fromkeys([*(config.graders or []), *(graders or [])])),
-        }
-        spec = None
-        if llm_model:
-            spec = ModelSpec(name="llm-extractor", kind="instruct",
-                             backend=BackendSpec(type="llamacpp", model=llm_model))
-            update["llm_extractor"] = spec
-        config = config.model_copy(update=update)
-        store.set_meta("config", config.model_dump(mode="json"))
-        score_store(store, config, limit_s=time_limit or DEFAULT_LIMIT_S)
-        return report_store(store, Path(run_dir), config)
+        with run_lock(Path(run_dir)):
+            return _regrade_locked(store, config, run_dir, extractors, graders, llm_model,
+                                   time_limit)
     finally:
         store.close()
+
+
+def _regrade_locked(store, config, run_dir, extractors, graders, llm_model, time_limit):
+    """Re-score the open, locked store under the union of its and the new scorers."""
+    from tunegap.grade.limits import DEFAULT_LIMIT_S
+    from tunegap.runner import report_store
+    from tunegap.scoring import score_store
+
+    update = {
+        "extractors": list(dict.fromkeys([*config.extractors, *(extractors or [])])),
+        "graders": list(dict.fromkeys([*(config.graders or []), *(graders or [])])),
+    }
+    spec = None
+    if llm_model:
+        spec = ModelSpec(name="llm-extractor", kind="instruct",
+                         backend=BackendSpec(type="llamacpp", model=llm_model))
+        update["llm_extractor"] = spec
+    config = config.model_copy(update=update)
+    store.set_meta("config", config.model_dump(mode="json"))
+    score_store(store, config, limit_s=time_limit or DEFAULT_LIMIT_S)
+    return report_store(store, Path(run_dir), config)
 
 
 RunArg = typer.Argument(..., help="a run directory")

@@ -196,9 +196,13 @@ def report(run_dir: Path) -> Results:
     run_dir = Path(run_dir)
     if not (run_dir / STORE_NAME).is_file():
         raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run_dir))
-    with run_lock(run_dir):
-        store = open_store(run_dir, must_exist=True)
-        try:
-            return report_store(store, run_dir)
-        finally:
-            store.close()
+    store = open_store(run_dir, must_exist=True)
+    try:
+        config = stored_config(store)
+        if store.sample_count() == 0:  # checked before the lock: a refusal writes nothing
+            raise UserError("the run has no generations yet: nothing to report",
+                            file=str(run_dir))
+        with run_lock(run_dir):
+            return report_store(store, run_dir, config)
+    finally:
+        store.close()
