@@ -64,8 +64,11 @@ def test_replacing_the_weights_file_at_the_same_path_regenerates(tmp_path):
     run(cfg, progress=False)
     assert ScriptedBackend.requested == []  # same file: resumed
     weights.write_bytes(b"GGUF" + b"\1" * 80)  # other weights, same path
-    run(cfg, progress=False)
+    res = run(cfg, progress=False)
     assert len(ScriptedBackend.requested) == 4  # the base model's 4 items, not the instruct's
+    assert res.provenance["changed_models"] == [cfg.pairs[0].base.name]  # the report says which
+    saved = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert saved["provenance"]["changed_models"] == ["b"]
 
 
 def test_a_second_writer_is_refused_while_the_first_finishes(tmp_path):

@@ -83,11 +83,26 @@ def report_store(store: Store, run_dir: Path, config: RunConfig | None = None) -
         raise UserError("the run has no generations yet: nothing to report", file=str(run_dir))
     results = build_results(store.records(), config, run_dir, planned=store.plan_counts(),
                             counts=store.get_meta("counts", {}),
-                            provenance=store.get_meta("provenance"),
+                            provenance=store.get_meta("provenance") or {
+                                "source": "tunegap run",
+                                "changed_models": store.get_meta("changed_models", [])},
                             attempt=store.last_attempt())
     clean_temporaries(Path(run_dir))
     write_report(results, store.records(full=True))
     return results
+
+
+def _note_changed_models(store: Store, config: RunConfig, console: Console) -> None:
+    """A model whose weights, template or engine options changed since the stored run gets new
+    request keys, so its outputs are generated anew: say so now, and in the report."""
+    now = {m.name: m.fingerprint() for p in config.pairs for m in (p.base, p.instruct)}
+    before = store.get_meta("fingerprints", {})
+    changed = sorted(n for n, fp in now.items() if n in before and before[n] != fp)
+    if changed:
+        console.print(f"changed since the last run (outputs generated anew): {', '.join(changed)}",
+                      markup=False, highlight=False)
+    store.set_meta("changed_models", changed)
+    store.set_meta("fingerprints", {**before, **now})
 
 
 def preflight_models(config: RunConfig) -> None:
@@ -169,6 +184,7 @@ def run(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool 
     with run_lock(run_dir):
         store = open_store(run_dir)
         try:
+            _note_changed_models(store, config, console)
             store.set_meta("config", config.model_dump(mode="json"))
             attempt = store.begin_attempt(list(argv if argv is not None else sys.argv))
             store.replace_plan(plan_rows(items))
