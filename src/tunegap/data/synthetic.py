@@ -6,6 +6,7 @@ its template id and variable values, so the perturbation kinds can re-instantiat
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from tunegap.data.base import Benchmark
@@ -18,7 +19,12 @@ EXEMPLAR_SEED = 7  # a different stream, so exemplars are never test items
 
 
 def _examples(split: str, n: int, seed: int) -> list[Example]:
-    return [
+    return list(_drawn(split, n, seed))
+
+
+@lru_cache(maxsize=4)  # a run loads the set several times (plan, perturbed sets, exemplars)
+def _drawn(split: str, n: int, seed: int) -> tuple[Example, ...]:
+    return tuple([
         Example(
             benchmark="synthetic",
             id=f"synthetic-{split}-{i}",
@@ -30,7 +36,7 @@ def _examples(split: str, n: int, seed: int) -> list[Example]:
                   "values": p.values},
         )
         for i, p in enumerate(generate(n, seed))
-    ]
+    ])
 
 
 def load_test(data_dir: Path | None = None) -> list[Example]:
