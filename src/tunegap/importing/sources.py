@@ -161,9 +161,17 @@ def read_inspect(path: Path, side: str) -> Source:
     except Exception as exc:  # noqa: BLE001  (any reader failure is a bad input file)
         raise UserError(f"not a readable inspect log ({type(exc).__name__})",
                         file=str(path)) from None
+    if getattr(log, "status", "success") != "success" and not any(
+            s.output is not None and s.output.completion for s in log.samples or []):
+        message = getattr(getattr(log, "error", None), "message", "") or str(log.status)
+        raise UserError(f"the inspect run did not finish ({log.status}: "
+                        f"{' '.join(message.split())[:160]})", file=str(path))
     samples = []
     for n, s in enumerate(log.samples or [], start=1):
         ref = RowRef(str(path), n)  # the n-th sample of the log
+        if getattr(s, "error", None) is not None:
+            raise ref.error(f"sample {s.id} (epoch {s.epoch}) ended in an error in inspect: "
+                            "its output is not a model's answer", field="output")
         text = s.input if isinstance(s.input, str) else "\n".join(
             str(getattr(m, "text", getattr(m, "content", ""))) for m in s.input)
         target = s.target if isinstance(s.target, str) else (s.target[0] if s.target else None)
