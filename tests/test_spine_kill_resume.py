@@ -82,7 +82,7 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
     # (b) the final results equal those of an uninterrupted run.
     def results(name):
         data = json.loads((tmp_path / name / "results.json").read_text())
-        return data["cells"], data["gaps"]
+        return data["cells"], data["comparisons"], data["robustness"]
 
     def outputs(name):
         rows = [json.loads(x) for x in (tmp_path / name / "samples.jsonl").read_text().splitlines()]
