@@ -116,33 +116,27 @@ def mean_interval(values: Sequence[float] | np.ndarray,
     return MeanInterval(mean, se, df, mean - t * se, mean + t * se, p, g)
 
 
-def holm(pvalues: Sequence[float]) -> list[float]:
-    """Holm step-down adjusted p-values (NaN entries stay NaN and are not counted)."""
+def _adjusted(pvalues: Sequence[float], step) -> list[float]:
+    """Apply `step(sorted p, m) -> adjusted sorted p` to the non-NaN p-values (NaN entries stay
+    NaN and are not counted in the family); ties keep their input order."""
     p = np.asarray(pvalues, dtype=float)
     out = np.full(len(p), np.nan)
     ok = np.flatnonzero(~np.isnan(p))
-    m = len(ok)
-    if m == 0:
-        return out.tolist()
-    order = ok[np.argsort(p[ok], kind="stable")]
-    adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    out[order] = np.minimum(1.0, adj)
+    if len(ok):
+        order = ok[np.argsort(p[ok], kind="stable")]
+        out[order] = np.minimum(1.0, step(p[order], len(ok)))
     return out.tolist()
+
+
+def holm(pvalues: Sequence[float]) -> list[float]:
+    """Holm step-down adjusted p-values."""
+    return _adjusted(pvalues, lambda ps, m: np.maximum.accumulate((m - np.arange(m)) * ps))
 
 
 def benjamini_hochberg(pvalues: Sequence[float]) -> list[float]:
-    """Benjamini–Hochberg adjusted p-values (NaN entries stay NaN and are not counted)."""
-    p = np.asarray(pvalues, dtype=float)
-    out = np.full(len(p), np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    m = len(ok)
-    if m == 0:
-        return out.tolist()
-    order = ok[np.argsort(p[ok], kind="stable")]
-    scaled = p[order] * m / np.arange(1, m + 1)
-    adj = np.minimum.accumulate(scaled[::-1])[::-1]
-    out[order] = np.minimum(1.0, adj)
-    return out.tolist()
+    """Benjamini–Hochberg adjusted p-values."""
+    return _adjusted(pvalues, lambda ps, m: np.minimum.accumulate(
+        (ps * m / np.arange(1, m + 1))[::-1])[::-1])
 
 
 def minimum_detectable_effect(se: float, alpha: float = 0.05, power: float = 0.8) -> float:
