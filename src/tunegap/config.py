@@ -34,6 +34,9 @@ class BackendSpec(_Strict):
     n_threads: int | None = None
     batch_size: int = 8
     chat_template: str | None = None  # Jinja override when the model has none or a wrong one
+    # Variables every chat template render gets (e.g. {enable_thinking: false} for Qwen3 and
+    # SmolLM3): applied by hf, vllm and llamacpp, sent as `chat_template_kwargs` by openai.
+    chat_template_kwargs: dict[str, Any] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)  # engine-specific pass-through
 
 
@@ -64,6 +67,8 @@ class ModelSpec(_Strict):
             engine["n_ctx"] = self.backend.n_ctx
         if engine:
             ident["engine"] = engine
+        if self.backend.chat_template_kwargs:
+            ident["chat_template_kwargs"] = self.backend.chat_template_kwargs
         weights = weights_identity(self.backend.model)
         if weights is not None:
             ident["weights"] = weights

@@ -82,7 +82,8 @@ class LlamaCppBackend(Backend):
             raise UserError(f"model '{self.spec.name}' has no chat template")
         assert prompt.messages is not None
         return render_chat(self.template, prompt.messages,
-                           bos_token=self.bos_text, eos_token=self.eos_text)
+                           bos_token=self.bos_text, eos_token=self.eos_text,
+                           template_kwargs=self.spec.backend.chat_template_kwargs)
 
     def tokens(self, text: str) -> list[int]:
         # A template that writes BOS itself must not get a second one from the tokenizer.

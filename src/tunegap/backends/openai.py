@@ -120,8 +120,10 @@ def backoff_delay(attempt: int, s: ClientSettings, retry_after: float | None,
     return delay
 
 
-def request_body(req: Request, model: str, sample: int, extra: dict[str, Any]) -> dict[str, Any]:
-    """The JSON body for one sample of one request (pure; unit-tested)."""
+def request_body(req: Request, model: str, sample: int, extra: dict[str, Any],
+                 template_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON body for one sample of one request (pure; unit-tested). `template_kwargs` go
+    to chat requests as `chat_template_kwargs` (vLLM, SGLang and llama.cpp servers read it)."""
     p = req.params
     body: dict[str, Any] = {"model": model, "max_tokens": p.max_tokens,
                             "temperature": p.temperature, "top_p": p.top_p, "n": 1}
@@ -135,6 +137,8 @@ def request_body(req: Request, model: str, sample: int, extra: dict[str, Any]) -
         if p.first_token_topk:
             body["logprobs"] = True
             body["top_logprobs"] = p.first_token_topk
+        if template_kwargs:
+            body["chat_template_kwargs"] = dict(template_kwargs)
     else:
         body["prompt"] = req.prompt.text
         if p.first_token_topk:
@@ -241,7 +245,8 @@ class OpenAIBackend(Backend):
                     sample: int) -> Generation:
         chat = req.prompt.is_chat
         path = "/chat/completions" if chat else "/completions"
-        body = request_body(req, self.served_model, sample, self.extra)
+        body = request_body(req, self.served_model, sample, self.extra,
+                            self.spec.backend.chat_template_kwargs)
         s = self.settings
         last = ""
         for attempt in range(s.max_retries + 1):
