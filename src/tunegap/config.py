@@ -45,10 +45,20 @@ NO_OUTPUT_OPTIONS = frozenset({"base_url", "base_urls", "api_key_env", "concurre
                                "max_retries", "n_threads", "batch_size"})
 
 
+class ReasoningSpec(_Strict):
+    """How a reasoning model marks its thinking (extract/reasoning.py): extractors read only
+    what follows the last `end`; a thinking that never closes is `unfinished-reasoning`."""
+
+    start: str = Field("<think>", min_length=1)
+    end: str = Field("</think>", min_length=1)
+    starts_open: bool = False  # the chat template opens the thinking in the prompt
+
+
 class ModelSpec(_Strict):
     name: str
     kind: Literal["base", "instruct"]
     backend: BackendSpec
+    reasoning: ReasoningSpec | None = None  # set for models that think before they answer
 
     def fingerprint(self) -> str:
         """What identifies this model's outputs: the weights, the template and every engine

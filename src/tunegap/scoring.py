@@ -17,21 +17,28 @@ from tunegap.config import ModelSpec, RunConfig
 from tunegap.errors import UserError
 from tunegap.extract import BATCH_EXTRACTORS, FAILED, check_extractor
 from tunegap.extract import llm as llm_extract
+from tunegap.extract.reasoning import UNFINISHED, split_reasoning
 from tunegap.grade import MISSING, NOT_APPLICABLE, Grade, applies, get_grader, judges_missing
 from tunegap.grade.limits import DEFAULT_LIMIT_S, ExtractJob, GraderPool, Job
 from tunegap.store import Store
 from tunegap.types import Example
 
 
-def _units(store: Store) -> list[tuple[str, int, str, Example, str]]:
-    """(request key, sample index, target, example, text) for every stored sample of the plan,
-    from the store's typed records; an item planned in several cells is one unit."""
+def _units(store: Store, config: RunConfig) -> list[tuple[str, int, str, Example, str | None]]:
+    """(request key, sample index, target, example, text to extract from) for every stored
+    sample of the plan, from the store's typed records; an item planned in several cells is one
+    unit. For a reasoning model the text is the answer after its thinking, or None when the
+    thinking never closed."""
+    reasoning = {m.name: m.reasoning for p in config.pairs for m in (p.base, p.instruct)}
     units, seen = [], set()
     for r in store.records():
         key = (r.request_key, r.sample_index, r.example.target)
         if key not in seen:
             seen.add(key)
-            units.append((r.request_key, r.sample_index, r.example.target, r.example, r.output))
+            spec = reasoning.get(r.cell.model)
+            text = r.output if spec is None else split_reasoning(
+                r.output, spec.start, spec.end, starts_open=spec.starts_open).answer
+            units.append((r.request_key, r.sample_index, r.example.target, r.example, text))
     return units
 
 
@@ -52,7 +59,7 @@ def extract_answers(store: Store, units: Sequence[tuple[str, int, str, Example, 
     worker processes under its time limit; a text is extracted once however many cells plan
     it. Status: ok | missing | too-long | error | timeout."""
     answers: Answers = {}
-    texts = list(dict.fromkeys(u[4] for u in units))
+    texts = list(dict.fromkeys(u[4] for u in units if u[4] is not None))
     for name in extractors:
         if name in BATCH_EXTRACTORS:
             ext = llm_extract.LLMExtractor(_llm_spec(llm_extractor))
@@ -61,20 +68,22 @@ def extract_answers(store: Store, units: Sequence[tuple[str, int, str, Example, 
             finally:
                 ext.close()
             for key, idx, _t, _ex, text in units:
-                got = found[text]
-                answers[(key, idx, name)] = (got, "ok" if got is not None else "missing")
+                got = None if text is None else found[text]
+                answers[(key, idx, name)] = ((got, "ok" if got is not None else "missing")
+                                             if text is not None else (None, UNFINISHED))
             continue
         # One job per distinct (text, item): the strict extractor reads the item's format.
         jobs: list[ExtractJob] = []
         index: dict[tuple[str, str, str], int] = {}
         for _key, _idx, _t, ex, text in units:
             q = (text, ex.benchmark, ex.id)
-            if q not in index:
+            if text is not None and q not in index:
                 index[q] = len(jobs)
                 jobs.append(ExtractJob(name, text, ex))
         results = pool.extract_many(jobs) if jobs else []
         for key, idx, _t, ex, text in units:
-            answers[(key, idx, name)] = results[index[(text, ex.benchmark, ex.id)]]
+            answers[(key, idx, name)] = (results[index[(text, ex.benchmark, ex.id)]]
+                                         if text is not None else (None, UNFINISHED))
     return answers
 
 
@@ -132,7 +141,7 @@ def score_store(store: Store, config: RunConfig, *, limit_s: float = DEFAULT_LIM
     graders = list(config.graders or [])
     llm_extractor = config.llm_extractor
     check_scorers(extractors, graders)
-    units = _units(store)
+    units = _units(store, config)
     own_pool = pool is None
     if own_pool:
         pool = GraderPool(limit_s=limit_s, warm=tuple(graders))

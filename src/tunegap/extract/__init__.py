@@ -32,7 +32,7 @@ BATCH_EXTRACTORS = ("llm",)
 # Outputs longer than this are not read: 4 Mi characters is far past any real completion
 # (32k tokens is ~130 K characters) and keeps one item's work and pipe traffic bounded.
 MAX_TEXT_CHARS = 4 << 20
-FAILED = ("timeout", "error", "too-long")  # extraction statuses that carry over to the grades
+FAILED = ("timeout", "error", "too-long", "unfinished-reasoning")  # extraction statuses that carry over to the grades
 
 
 def known_extractors() -> list[str]:
