@@ -36,6 +36,8 @@ def test_prompt_hides_the_question_and_asks_for_json():
     ('5"}', False, "5"),
     ('none"}', False, None),
     ("\x00\x01 garbage {{{", True, None),
+    ('<think>maybe {"answer": "3"}?</think>\n{"answer": "5"}', True, "5"),  # after thinking
+    ('<think>{"answer": "3"} and on and on', True, None),  # thinking never closed
 ])
 def test_parse_reply(raw, chat, want):
     assert llm.parse_reply(raw, chat=chat) == want
@@ -75,3 +77,45 @@ def test_real_model_extracts_and_caches(smollm2, tmp_path):
     again = llm.extract_all(store.db, Refuses(smollm2), TEXTS)
     assert again == got
     store.close()
+
+
+class _CountingBackend:
+    """Stands in for the auxiliary model: answers with the text's length; dies on call N."""
+
+    def __init__(self, die_on: int | None = None) -> None:
+        self.calls, self.die_on = 0, die_on
+
+    def check(self, requests):
+        pass
+
+    def generate(self, requests):
+        from tunegap.types import Generation
+
+        self.calls += 1
+        if self.calls == self.die_on:
+            raise KeyboardInterrupt  # a kill in the middle of extraction
+        return [[Generation(text=f'{{"answer": "{len(r.prompt.messages[1].content)}"}}',
+                            finish_reason="stop")] for r in requests]
+
+    def close(self):
+        pass
+
+
+def test_answers_are_stored_as_they_arrive(tmp_path):
+    spec = ModelSpec(name="aux", kind="instruct",
+                     backend=BackendSpec(type="scripted", model="scripted:aux", batch_size=2))
+    texts = [f"text number {i}" for i in range(6)]
+    store = Store(tmp_path / "s.sqlite")
+    try:
+        ext = llm.LLMExtractor(spec, max_tokens=512)
+        assert ext.request(texts[0]).params.max_tokens == 512  # the configured budget
+        ext._backend = _CountingBackend(die_on=3)
+        with pytest.raises(KeyboardInterrupt):
+            llm.extract_all(store.db, ext, texts)
+        assert len(llm.cached(store.db, ext.model, texts)) == 4  # two batches were kept
+        ext._backend = _CountingBackend()
+        got = llm.extract_all(store.db, ext, texts)
+        assert ext._backend.calls == 1  # only the last two texts were asked again
+        assert all(got[t] is not None for t in texts)
+    finally:
+        store.close()

@@ -224,6 +224,9 @@ class RunConfig(_Strict):
     graders: list[str] | None = None
     # The auxiliary model of the `llm` extractor (any backend); not shown the question.
     llm_extractor: ModelSpec | None = None
+    # Its reply budget: a JSON answer is short, but a model that thinks first needs room (turn
+    # thinking off with chat_template_kwargs: {enable_thinking: false} on its backend).
+    llm_extractor_max_tokens: int = Field(64, ge=1)
     limit: int | None = None
     data_dir: Path | None = None
     out: Path | None = None

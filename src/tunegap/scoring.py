@@ -54,7 +54,7 @@ Answers = dict[tuple[str, int, str], tuple[str | None, str]]
 
 def extract_answers(store: Store, units: Sequence[tuple[str, int, str, Example, str]],
                     extractors: Sequence[str], llm_extractor: ModelSpec | None = None,
-                    pool: GraderPool | None = None) -> Answers:
+                    pool: GraderPool | None = None, llm_max_tokens: int = 64) -> Answers:
     """(key, sample, extractor) → (answer, status). Per-text extractors run in the pool's
     worker processes under its time limit; a text is extracted once however many cells plan
     it. Status: ok | missing | too-long | error | timeout."""
@@ -62,7 +62,7 @@ def extract_answers(store: Store, units: Sequence[tuple[str, int, str, Example, 
     texts = list(dict.fromkeys(u[4] for u in units if u[4] is not None))
     for name in extractors:
         if name in BATCH_EXTRACTORS:
-            ext = llm_extract.LLMExtractor(_llm_spec(llm_extractor))
+            ext = llm_extract.LLMExtractor(_llm_spec(llm_extractor), max_tokens=llm_max_tokens)
             try:
                 found = llm_extract.extract_all(store.db, ext, texts)
             finally:
@@ -146,7 +146,8 @@ def score_store(store: Store, config: RunConfig, *, limit_s: float = DEFAULT_LIM
     if own_pool:
         pool = GraderPool(limit_s=limit_s, warm=tuple(graders))
     try:
-        answers = extract_answers(store, units, extractors, llm_extractor, pool)
+        answers = extract_answers(store, units, extractors, llm_extractor, pool,
+                                  config.llm_extractor_max_tokens)
         cells, jobs = _grade_cells(units, extractors, graders, answers)
         graded = pool.grade_many(jobs) if jobs else []
     finally:

@@ -11,10 +11,11 @@ The auxiliary model is not shown the question, only the text. Its reply is parse
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from tunegap.config import ModelSpec
 from tunegap.extract.jsonfield import answer_field
+from tunegap.extract.reasoning import split_reasoning
 from tunegap.types import Message, Prompt, Request, SamplingParams, sha256_hex
 
 PROMPT_VERSION = "llm-extract/1"
@@ -47,8 +48,13 @@ def build_prompt(text: str, *, chat: bool) -> Prompt:
 
 
 def parse_reply(raw: str, *, chat: bool) -> str | None:
-    """The answer in the auxiliary model's reply; None for "none", garbage or no JSON at all."""
-    reply = raw if chat else '{"answer": "' + raw
+    """The answer in the auxiliary model's reply; None for "none", garbage or no JSON at all.
+    A reply that thinks first (Qwen3 with thinking on) is read after its thinking only; one
+    whose thinking never closes has no answer."""
+    answer_span = split_reasoning(raw).answer
+    if answer_span is None:
+        return None
+    reply = answer_span if chat else '{"answer": "' + answer_span
     return answer_field(reply)
 
 
@@ -68,21 +74,23 @@ class LLMExtractor:
 
     def run(self, texts: Sequence[str]) -> list[tuple[str, str | None]]:
         """(raw reply, answer) for each text, in order."""
+        return [(raw, ans) for batch in self.batches(texts) for _t, raw, ans in batch]
+
+    def batches(self, texts: Sequence[str]) -> Iterator[list[tuple[str, str, str | None]]]:
+        """(text, raw reply, answer) a batch at a time, as the backend returns them."""
         if not texts:
-            return []
+            return
         if self._backend is None:
             from tunegap.backends import load_backend
 
             self._backend = load_backend(self.spec)
         requests = [self.request(t) for t in texts]
         self._backend.check(requests)
-        out: list[tuple[str, str | None]] = []
         size = max(1, self.spec.backend.batch_size)
         for start in range(0, len(requests), size):
-            for gens in self._backend.generate(requests[start : start + size]):
-                raw = gens[0].text if gens else ""
-                out.append((raw, parse_reply(raw, chat=self.chat)))
-        return out
+            gens = self._backend.generate(requests[start : start + size])
+            yield [(t, g[0].text if g else "", parse_reply(g[0].text if g else "", chat=self.chat))
+                   for t, g in zip(texts[start : start + size], gens)]
 
     def close(self) -> None:
         if self._backend is not None:
@@ -119,8 +127,7 @@ def extract_all(db: sqlite3.Connection, extractor: LLMExtractor,
     unique = list(dict.fromkeys(texts))
     have = cached(db, extractor.model, unique)
     todo = [t for t in unique if sha256_hex(t) not in have]
-    if todo:
-        results = extractor.run(todo)
-        save(db, extractor.model, [(t, raw, ans) for t, (raw, ans) in zip(todo, results)])
-        have.update({sha256_hex(t): ans for t, (_raw, ans) in zip(todo, results)})
+    for batch in extractor.batches(todo):
+        save(db, extractor.model, batch)  # as it arrives: a kill loses at most one batch
+        have.update({sha256_hex(t): ans for t, _raw, ans in batch})
     return {t: have[sha256_hex(t)] for t in unique}
