@@ -233,4 +233,39 @@ class VLLMBackend(Backend):
         return list(self.generate([req])[0][0].first_token_topk)
 
     def close(self) -> None:
-        self.llm = None
+        """Release the engine and its GPU memory before the next model loads (a grid loads one
+        engine per model, one after another, in this process). Each step is best effort: what
+        a vLLM version lacks is skipped."""
+        engine, self.llm = self.llm, None
+        if engine is None:
+            return
+        core = getattr(getattr(engine, "llm_engine", None), "engine_core", None)
+        steps = [self._destroy_parallel_state]
+        if core is not None and hasattr(core, "shutdown"):
+            steps.insert(0, core.shutdown)  # v1 engines run their core in another process
+        for step in steps:
+            try:
+                step()
+            except Exception:  # noqa: BLE001  (cleanup must not mask the run's own result)
+                pass
+        del engine, core, steps
+        import gc
+
+        gc.collect()
+        try:
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+        except ImportError:
+            pass
+
+    @staticmethod
+    def _destroy_parallel_state() -> None:
+        from vllm.distributed.parallel_state import (
+            destroy_distributed_environment,
+            destroy_model_parallel,
+        )
+
+        destroy_model_parallel()
+        destroy_distributed_environment()
