@@ -96,12 +96,16 @@ def plan(
                                           help="a preset to compare with: show what this adds"),
 ) -> None:
     """Print the grid, generation counts and token estimates, without loading a model."""
-    from tunegap.plan_summary import grid
+    from tunegap.plan_summary import extractor_generations, grid
 
     cfg = resolve_config(config, preset, limit=limit, benchmarks=_csv(benchmarks),
                          settings=_csv(settings), data_dir=data_dir)
     rows = grid(cfg)
     _print_grid(rows)
+    extra = extractor_generations(cfg, rows)
+    if extra:
+        out.print(f"llm extractor ({cfg.llm_extractor.name}): up to {extra:,} more generations, "
+                  f"{cfg.llm_extractor_max_tokens} tokens each", soft_wrap=True)
     if against:
         from rich.markup import escape
         from rich.table import Table

@@ -304,19 +304,59 @@ class RunConfig(_Strict):
         return Path(self.out) if self.out else Path("runs") / self.name
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
-        """Apply CLI-style overrides (None means 'not given'); revalidates the result."""
+        """Apply CLI-style overrides (None means 'not given'); revalidates the result.
+
+        `settings` given by name selects among this config's settings and keeps their options
+        (k, chat, json_answer); a name it does not have is added plain. `benchmarks` keeps the
+        settings the chosen benchmarks define and drops the rest (an error only when none is
+        left), so a preset's protocol survives narrowing it to one benchmark."""
         data = self.model_dump(mode="python")
         max_tokens = overrides.pop("max_tokens", None)
+        settings = overrides.pop("settings", None)
         for key, value in overrides.items():
             if value is not None:
                 data[key] = value
+        if settings is not None:
+            data["settings"] = _select_settings(data["settings"], settings)
         if overrides.get("benchmarks") is not None:
             data["optional_benchmarks"] = []  # an explicit list is the whole list
             data["perturb"] = [p for p in data["perturb"]
                                if (p["name"] or f"{p['source']}~perturbed") in overrides["benchmarks"]]
+            data["settings"] = _settings_defined_by(data["settings"], overrides["benchmarks"],
+                                                    data["perturb"])
         if max_tokens is not None:
             data["decoding"] = [{**d, "max_tokens": max_tokens} for d in data["decoding"]]
         return _validate(data, source="command line")
+
+
+def _select_settings(current: list[dict[str, Any]], wanted: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in wanted:
+        if isinstance(item, str):
+            same = [s for s in current if s["name"] == item]
+            out.extend(same or [{"name": item}])
+        else:
+            out.append(item)
+    return out
+
+
+def _settings_defined_by(settings: list[dict[str, Any]], benchmarks: list[str],
+                         perturb: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from tunegap.data import BENCHMARKS
+
+    sources = {(p["name"] or f"{p['source']}~perturbed"): p["source"] for p in perturb}
+    defined: set[str] = set()
+    for name in benchmarks:
+        bench = BENCHMARKS.get(sources.get(name, name))
+        if bench is None:
+            return settings  # an unknown benchmark: the plan says so, naming it
+        defined |= set(bench.settings)
+    kept = [s for s in settings if (s["name"] if isinstance(s, dict) else s) in defined]
+    if not kept:
+        names = ", ".join(s["name"] if isinstance(s, dict) else s for s in settings)
+        raise UserError(f"none of the settings ({names}) is defined by {', '.join(benchmarks)} "
+                        f"(they define: {', '.join(sorted(defined))})", field="settings")
+    return kept
 
 
 # ---------------------------------------------------------------- loading with good errors

@@ -7,6 +7,7 @@ is ever loaded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tunegap.config import RunConfig
@@ -94,15 +95,33 @@ def grid(config: RunConfig) -> list[GridRow]:
     return rows
 
 
+def setting_name(label: str) -> str:
+    """A setting label without its options: "zeroshot_cot+json(instruct)" → "zeroshot_cot"."""
+    return re.split(r"[\[+]", label, maxsplit=1)[0]
+
+
 def compare(rows: list[GridRow], other: list[GridRow]) -> list[tuple[str, str, str, int, int]]:
-    """Generations per (side, strategy, setting) here and in `other`: what one grid adds."""
+    """Generations per (side, strategy, setting name) here and in `other`: what one grid adds.
+    Rows line up by setting name, so a JSON-answer option on one side does not hide a row
+    both grids share."""
     def tally(rs: list[GridRow]) -> dict[tuple[str, str, str], int]:
         out: dict[tuple[str, str, str], int] = {}
         for r in rs:
-            k = (r.side, r.strategy, r.setting)
+            k = (r.side, r.strategy, setting_name(r.setting))
             out[k] = out.get(k, 0) + r.generations
         return out
 
     here, there = tally(rows), tally(other)
     keys = sorted(set(here) | set(there))
     return [(*k, here.get(k, 0), there.get(k, 0)) for k in keys]
+
+
+def extractor_generations(config: RunConfig, rows: list[GridRow]) -> int:
+    """Calls of the `llm` extractor's model: one per generation it reads (an upper bound: a
+    text seen twice is read once), when the run uses it for either side."""
+    used = "llm" in config.extractors or "llm" in (config.extractor_by_side or {}).values()
+    if not used or config.llm_extractor is None:
+        return 0
+    sides = {s for s, e in (config.extractor_by_side or {}).items() if e == "llm"}
+    every = "llm" in config.extractors
+    return sum(r.generations for r in rows if every or r.side in sides)

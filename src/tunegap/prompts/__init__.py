@@ -41,6 +41,9 @@ def build_prompt(
     # Families with several answer styles (MedCalc's direct vs CoT) take the setting name.
     takes_setting = "setting" in inspect.signature(module.render).parameters
     extra = {"setting": setting.name} if takes_setting else {}
-    if model_kind in setting.json_answer:
-        return module.render(example, shots, chat=chat, json_answer=True, **extra)
+    # json_answer names the sides asked for JSON; the others get the family's plain answer
+    # format. Unset, each family keeps its own default (MedCalc-Bench's official prompts ask
+    # every model for JSON; the math families ask for "The answer is N." or a box).
+    if setting.json_answer:
+        extra["json_answer"] = model_kind in setting.json_answer
     return module.render(example, shots, chat=chat, **extra)

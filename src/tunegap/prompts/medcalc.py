@@ -1,9 +1,12 @@
 """MedCalc-Bench's three settings: direct answer, zero-shot CoT, one-shot CoT.
 
-Every setting asks for a JSON object (ANSWER_FORMAT "json": the `strict` extractor reads its
-"answer" field); the CoT settings ask for {"step_by_step_thinking", "answer"}, direct for
-{"answer"} alone, with no reasoning. The one-shot exemplar is the official worked example of the
-item's calculator (data/medcalc.py). The wording is tunegap's own.
+By default every setting asks for a JSON object, as the official prompts do (ANSWER_FORMAT
+"json": the `strict` extractor reads its "answer" field); the CoT settings ask for
+{"step_by_step_thinking", "answer"}, direct for {"answer"} alone, with no reasoning. A side that
+a setting's `json_answer` leaves out is asked for a plain answer instead: the value alone
+(direct), or its reasoning ending in "The answer is X." (CoT), with a plain exemplar. The
+one-shot exemplar is the official worked example of the item's calculator (data/medcalc.py).
+The wording is tunegap's own.
 An instruct model gets the instruction as a system turn; a base model gets it as plain text.
 """
 
@@ -32,6 +35,18 @@ _FORMATS = {
 }
 _UNITS = ("Put only the value in \"answer\": a number (no units), a date as MM/DD/YYYY, or a "
           "gestational age as a (weeks, days) pair.")
+_PLAIN = {
+    "direct": (f"{_ROLE} Give the answer straight away, with no explanation and no working: "
+               "reply with the value alone."),
+    "cot": (f"{_ROLE} Work through the calculation one step at a time, then state the result on "
+            'a final line that reads "The answer is X."'),
+}
+_PLAIN_UNITS = ("The value is a number (no units), a date as MM/DD/YYYY, or a gestational age "
+                "as a (weeks, days) pair.")
+
+
+def _worked_plain(ex: Example) -> str:
+    return f"{(ex.solution or '').strip()}\nThe answer is {ex.target}."
 
 
 def _task(ex: Example) -> str:
@@ -40,13 +55,18 @@ def _task(ex: Example) -> str:
 
 def render(example: Example, exemplars: Sequence[Example], *, chat: bool,
            json_answer: bool = True, setting: str = "zeroshot_cot") -> Prompt:
-    """`setting` is direct, zeroshot_cot or oneshot_cot; answers are JSON in every setting."""
+    """`setting` is direct, zeroshot_cot or oneshot_cot; `json_answer` False asks for a plain
+    answer instead of the JSON object."""
     direct = setting == "direct"
-    instruction = f"{_FORMATS['direct' if direct else 'cot']} {_UNITS}"
+    style = "direct" if direct else "cot"
+    if json_answer:
+        instruction, worked = f"{_FORMATS[style]} {_UNITS}", worked_json
+    else:
+        instruction, worked = f"{_PLAIN[style]} {_PLAIN_UNITS}", _worked_plain
     shots = () if direct else exemplars
     if chat:
-        return chat_prompt([(_task(ex), worked_json(ex)) for ex in shots],
+        return chat_prompt([(_task(ex), worked(ex)) for ex in shots],
                            _task(example), system=instruction)
     return text_prompt(instruction,
-                       [f"{_task(ex)}\nAnswer: {worked_json(ex)}" for ex in shots],
+                       [f"{_task(ex)}\nAnswer: {worked(ex)}" for ex in shots],
                        f"{_task(example)}\nAnswer:", TEXT_STOPS)
