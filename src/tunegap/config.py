@@ -114,12 +114,26 @@ class SettingSpec(_Strict):
     # Sides asked to answer as a JSON object {"step_by_step_thinking", "answer"} (the paper asks
     # this of instruct models only); the `json` extractor reads it.
     json_answer: tuple[Literal["base", "instruct"], ...] = ()
+    # The prompt-format axes (each its own column): thinking on/off for chat templates with an
+    # enable_thinking switch (None: the model's default), few-shot exemplars as alternating
+    # turns or in one user turn, and the instruction as a system turn or inside the first user
+    # turn (system_prompt: false; it changes the families that use a system turn: MedCalc-Bench
+    # and the JSON-answer prompts).
+    thinking: bool | None = None
+    fewshot_as: Literal["turns", "single"] = "turns"
+    system_prompt: bool = True
 
     @property
     def label(self) -> str:
         suffix = "" if self.chat is None else ("+chat" if self.chat else "+text")
         if self.json_answer:
             suffix += "+json(" + ",".join(self.json_answer) + ")"
+        if self.thinking is not None:
+            suffix += "+think" if self.thinking else "+nothink"
+        if self.fewshot_as == "single":
+            suffix += "+single"
+        if not self.system_prompt:
+            suffix += "+nosystem"
         if self.name.startswith("fewshot"):
             return f"{self.name}[k={self.k}]{suffix}"
         return f"{self.name}{suffix}"

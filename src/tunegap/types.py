@@ -47,6 +47,9 @@ class Prompt:
     text: str | None = None
     messages: tuple[Message, ...] | None = None
     stop: tuple[str, ...] = ()
+    # Chat-template variables this prompt sets (e.g. (("enable_thinking", False),)); they
+    # override the model's own chat_template_kwargs.
+    template_kwargs: tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         if (self.text is None) == (self.messages is None):
@@ -62,6 +65,8 @@ class Prompt:
             d["text"] = self.text
         else:
             d["messages"] = [{"role": m.role, "content": m.content} for m in self.messages or ()]
+        if self.template_kwargs:  # only when set: every other prompt keeps its request key
+            d["template_kwargs"] = dict(self.template_kwargs)
         return d
 
 

@@ -192,7 +192,7 @@ class HFBackend(Backend):
         messages = [{"role": m.role, "content": m.content} for m in prompt.messages or ()]
         return self.tokenizer.apply_chat_template(
             messages, chat_template=self.template, tokenize=False, add_generation_prompt=True,
-            **self.spec.backend.chat_template_kwargs)
+            **{**self.spec.backend.chat_template_kwargs, **dict(prompt.template_kwargs)})
 
     def tokens(self, text: str, *, chat: bool = False) -> list[int]:
         # A rendered chat template carries its own special tokens; raw text gets the

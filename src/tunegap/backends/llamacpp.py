@@ -83,7 +83,8 @@ class LlamaCppBackend(Backend):
         assert prompt.messages is not None
         return render_chat(self.template, prompt.messages,
                            bos_token=self.bos_text, eos_token=self.eos_text,
-                           template_kwargs=self.spec.backend.chat_template_kwargs)
+                           template_kwargs={**self.spec.backend.chat_template_kwargs,
+                                            **dict(prompt.template_kwargs)})
 
     def tokens(self, text: str) -> list[int]:
         # A template that writes BOS itself must not get a second one from the tokenizer.

@@ -137,8 +137,9 @@ def request_body(req: Request, model: str, sample: int, extra: dict[str, Any],
         if p.first_token_topk:
             body["logprobs"] = True
             body["top_logprobs"] = p.first_token_topk
-        if template_kwargs:
-            body["chat_template_kwargs"] = dict(template_kwargs)
+        merged = {**(template_kwargs or {}), **dict(req.prompt.template_kwargs)}
+        if merged:
+            body["chat_template_kwargs"] = merged
     else:
         body["prompt"] = req.prompt.text
         if p.first_token_topk:

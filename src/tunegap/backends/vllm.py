@@ -172,7 +172,7 @@ class VLLMBackend(Backend):
         messages = [{"role": m.role, "content": m.content} for m in prompt.messages or ()]
         return self.tokenizer.apply_chat_template(
             messages, chat_template=self.template, tokenize=False, add_generation_prompt=True,
-            **self.spec.backend.chat_template_kwargs)
+            **{**self.spec.backend.chat_template_kwargs, **dict(prompt.template_kwargs)})
 
     def _ids(self, req: Request) -> list[int]:
         return list(self.tokenizer.encode(self.render(req.prompt),
