@@ -102,5 +102,10 @@ def test_through_a_run_unfinished_thinking_is_its_own_status(tmp_path):
     unfinished = inst_cells[("fewshot_cot[k=2]", "flexible")]
     assert unfinished.accuracy == 0.0 and unfinished.outcomes == {UNFINISHED: 1}
     assert unfinished.extraction == {UNFINISHED: 1}
+    thinking = {r["setting"]: r for r in res.reasoning}  # the base model has no block
+    assert {r["side"] for r in res.reasoning} == {"instruct"}
+    assert (thinking["zeroshot_cot"]["unfinished"], thinking["fewshot_cot[k=2]"]["unfinished"]) \
+        == (0, 1)
+    assert thinking["zeroshot_cot"]["mean_reasoning_chars"] == len(DRAFT)
     base = next(c for c in res.cells if c.side == "base" and c.extractor == "strict")
     assert base.outcomes == {"correct" if EXAMPLE.target == "17" else "wrong": 1}  # no reasoning

@@ -10,7 +10,7 @@ from __future__ import annotations
 import platform
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -23,7 +23,8 @@ from tunegap.analysis.robustness import Robustness, robustness
 from tunegap.analysis.sensitivity import Agreement, GraderDelta, agreements, grader_deltas
 from tunegap.config import RunConfig
 from tunegap.errors import redact
-from tunegap.records import SampleRecord
+from tunegap.extract.reasoning import split_reasoning
+from tunegap.records import CellKey, SampleRecord
 
 SCHEMA = "tunegap.results/2"
 # Headline metrics: the ones the terminal and the main tables show (every metric is in
@@ -58,6 +59,8 @@ class Results:
     provenance: dict[str, Any] = field(default_factory=lambda: {"source": "tunegap run"})
     # The attempt these results come from, and whether it finished generating and grading.
     attempt: dict[str, Any] = field(default_factory=lambda: {"id": None, "finished": True})
+    # Per cell of a reasoning model: how long it thinks, and how often it never finishes.
+    reasoning: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def caveat(self) -> str | None:
@@ -115,6 +118,7 @@ class Results:
             "attempt": self.attempt,
             "counts": self.counts,
             "complete": self.complete,
+            "reasoning": self.reasoning,
             "cells": [c.to_dict() for c in self.cells],
             "comparisons": [c.to_dict() for c in self.comparisons],
             "breakdowns": [c.to_dict() for c in self.breakdowns],
@@ -165,8 +169,9 @@ def build_results(records: Iterable[SampleRecord], config: RunConfig, run_dir: P
                   provenance: Mapping[str, Any] | None = None,
                   attempt: Mapping[str, Any] | None = None) -> Results:
     tallies: dict[tuple, Counter] = {}
-    items = item_scores(records, config.extractors, config.graders or [],
-                        by_side=config.extractor_by_side, tallies=tallies)
+    thinking: dict[CellKey, list[int]] = {}
+    items = item_scores(_tally_reasoning(records, config, thinking), config.extractors,
+                        config.graders or [], by_side=config.extractor_by_side, tallies=tallies)
     cluster_by = config.cluster_by
     comparisons = paired_comparisons(items, cluster_by)
     return Results(
@@ -178,4 +183,25 @@ def build_results(records: Iterable[SampleRecord], config: RunConfig, run_dir: P
                               config.graders or []),
         grader_deltas=grader_deltas(comparisons), counts=dict(counts or {}),
         provenance=dict(provenance or {"source": "tunegap run"}),
-        attempt=dict(attempt or {"id": None, "finished": True}))
+        attempt=dict(attempt or {"id": None, "finished": True}),
+        reasoning=[{"pair": c.pair, "side": c.side, "model": c.model, "benchmark": c.benchmark,
+                    "setting": c.setting, "decoding": c.decoding, "samples": n,
+                    "mean_reasoning_chars": chars / n, "unfinished": unfinished}
+                   for c, (chars, n, unfinished) in thinking.items()])
+
+
+def _tally_reasoning(records: Iterable[SampleRecord], config: RunConfig,
+                     out: dict[CellKey, list[int]]) -> Iterator[SampleRecord]:
+    """Pass the records through, counting per cell of a model with a `reasoning` block the
+    characters of its thinking and the samples whose thinking never closed."""
+    specs = {m.name: m.reasoning for p in config.pairs for m in (p.base, p.instruct)
+             if m.reasoning is not None}
+    for rec in records:
+        spec = specs.get(rec.cell.model)
+        if spec is not None:
+            split = split_reasoning(rec.output, spec.start, spec.end, starts_open=spec.starts_open)
+            tally = out.setdefault(rec.cell, [0, 0, 0])
+            tally[0] += len(split.reasoning or "")
+            tally[1] += 1
+            tally[2] += split.answer is None
+        yield rec
