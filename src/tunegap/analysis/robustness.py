@@ -111,9 +111,11 @@ def robustness(items: Sequence[ItemScore], *, seed: int = 0) -> list[Robustness]
             if sid is None or sid == vid or sid not in by_id:
                 continue
             row = (str(sid), by_id[sid].scores[METRIC], it.scores[METRIC])
-            kind = str(it.example.meta.get("perturbation", it.example.benchmark))
+            # The cell's benchmark names the set (a perturbed set keeps its source's items).
+            bench = it.cell.benchmark
+            kind = str(it.example.meta.get("perturbation", bench))
             for k in (kind, "all"):
-                rows[(pair, it.example.benchmark, k, setting, dec, ext, grader)][side][vid] = row
+                rows[(pair, bench, k, setting, dec, ext, grader)][side][vid] = row
     kinds_of: dict[tuple, set[str]] = defaultdict(set)
     for key in rows:
         if key[2] != "all":
