@@ -182,8 +182,9 @@ def _print_results(results) -> None:
                           f"[{fmt(c.ci_low)}, {fmt(c.ci_high)}]", str(c.n))
         out.print(table)
     run_dir = results.run_dir
-    out.print(f"Report: {run_dir / 'tables.md'} · {run_dir / 'results.json'} · "
-              f"{run_dir / 'items.jsonl'} · {run_dir / 'samples.jsonl'}", soft_wrap=True)
+    out.print(f"Report: {run_dir / 'report.html'} · {run_dir / 'tables.md'} · "
+              f"{run_dir / 'results.json'} · {run_dir / 'tables'}/ · {run_dir / 'plots'}/ · "
+              f"{run_dir / 'samples.jsonl'}", soft_wrap=True)
 
 
 # Commands that live in their own modules.

@@ -106,13 +106,17 @@ class Results:
         keep = headline_metrics(chosen)
         return [c for c in chosen if (c.benchmark, c.decoding, c.metric) in keep]
 
+    def config_dict(self) -> dict[str, Any]:
+        """The config as written into any report: no credentials inside a URL."""
+        return _redacted(self.config.model_dump(mode="json"))
+
     def gap(self, **where: str) -> list[Comparison]:
         return [c for c in self.comparisons if all(getattr(c, k) == v for k, v in where.items())]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA,
-            "config": _redacted(self.config.model_dump(mode="json")),
+            "config": self.config_dict(),
             "versions": versions(),
             "provenance": self.provenance,
             "attempt": self.attempt,

@@ -35,7 +35,7 @@ STORE_NAME = "tunegap.sqlite"
 
 # Names the report writers give their files; a killed writer may leave ".<name>.*" behind.
 REPORT_NAMES = ("results.json", "items.jsonl", "samples.jsonl", "tables.md", "report.html",
-                "tables", "plots")
+                "tables", "plots", "browser")
 
 
 def open_store(run_dir: Path, *, must_exist: bool = False) -> Store:

@@ -151,6 +151,8 @@ def compare_items(inst: Sequence[float], base: Sequence[float], clusters: Sequen
             se = (hi - lo) / (2 * Z95)
             out.update(ci_low=100 * lo, ci_high=100 * hi, ci_method="newcombe",
                        p_value=mcnemar_exact(only_b, only_i), test="mcnemar-exact")
+    # A t interval can pass the scale's ends on few clusters; Δ lives in [-100, 100] points.
+    out["ci_low"], out["ci_high"] = max(-100.0, out["ci_low"]), min(100.0, out["ci_high"])
     out["se"] = 100 * se
     out["mde"] = 100 * minimum_detectable_effect(se, ALPHA)
     out["unresolved"] = not (abs(out["delta"]) >= out["mde"])  # NaN MDE: unresolved

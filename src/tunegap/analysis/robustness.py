@@ -75,19 +75,20 @@ class Robustness:
         return fix(asdict(self))
 
 
-def _ci(m) -> tuple[float, float]:
-    return (100 * m.low, 100 * m.high)
+def _ci(m, low: float = -100.0, high: float = 100.0) -> tuple[float, float]:
+    """In points, within the quantity's range (a t interval on few seeds can pass it)."""
+    return (max(low, 100 * m.low), min(high, 100 * m.high))
 
 
 def side_drop(orig: Sequence[float], var: Sequence[float], seeds: Sequence[str]) -> SideDrop:
     o, v = np.asarray(orig, dtype=float), np.asarray(var, dtype=float)
     mo, mv = mean_interval(o, seeds), mean_interval(v, seeds)
     md, mc = mean_interval(o - v, seeds), mean_interval(o * v, seeds)
-    return SideDrop(n=len(o), seeds=len(set(seeds)), original=100 * mo.mean, original_ci=_ci(mo),
-                    variant=100 * mv.mean, variant_ci=_ci(mv), drop=100 * md.mean,
-                    drop_ci=_ci(md),
+    return SideDrop(n=len(o), seeds=len(set(seeds)), original=100 * mo.mean,
+                    original_ci=_ci(mo, 0.0), variant=100 * mv.mean, variant_ci=_ci(mv, 0.0),
+                    drop=100 * md.mean, drop_ci=_ci(md),
                     relative_drop=md.mean / mo.mean if mo.mean > 0 else math.nan,
-                    consistency=100 * mc.mean, consistency_ci=_ci(mc))
+                    consistency=100 * mc.mean, consistency_ci=_ci(mc, 0.0))
 
 
 def _seed_for(run_seed: int, key: tuple) -> list[int]:

@@ -113,7 +113,7 @@ def provenance(results: Results) -> str:
     seeds += [f"perturb {p.set_name}: seed {p.seed}" for p in cfg.perturb]
     files = "".join(f"<tr><td>{e(b)}</td><td class=\"mono\">{e(f)}</td>"
                     f"<td class=\"mono\">{e(h)}</td></tr>" for b, f, h in data_hashes(results))
-    config = json.dumps(cfg.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    config = json.dumps(results.config_dict(), indent=2, ensure_ascii=False)
     # Imported runs name their source files (Results.provenance, when the run records one).
     source = getattr(results, "provenance", None) or {}
     imported = "".join(f"<li class=\"mono\">{e(str(f.get('file')))} · {e(str(f.get('tool')))} · "
