@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -56,6 +57,11 @@ def test_results_json_validates_and_rebuilds_byte_identical(stored_run):
     assert data["complete"] is True
     assert {c["metric"] for c in data["comparisons"]} >= {"accuracy", "pass@1", "pass@3", "maj@3"}
     assert data["robustness"] and all(r["instruct"] and r["base"] for r in data["robustness"])
+    files = {f["file"]: f["sha256"] for f in data["provenance"]["data_files"]}
+    from tunegap.data.files import hash_path
+
+    assert files["math_perturb/math_perturb_hard.jsonl"] == hash_path(
+        Path(data["config"]["data_dir"]) / "math_perturb/math_perturb_hard.jsonl")
 
     from tunegap.cli import app
 

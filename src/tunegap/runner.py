@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tunegap.backends import load_backend
 from tunegap.config import ModelSpec, RunConfig
+from tunegap.data.files import data_files
 from tunegap.errors import UserError
 from tunegap.grade import applies
 from tunegap.plan import build_plan, plan_rows, unique_requests
@@ -85,7 +86,8 @@ def report_store(store: Store, run_dir: Path, config: RunConfig | None = None) -
                             counts=store.get_meta("counts", {}),
                             provenance=store.get_meta("provenance") or {
                                 "source": "tunegap run",
-                                "changed_models": store.get_meta("changed_models", [])},
+                                "changed_models": store.get_meta("changed_models", []),
+                                "data_files": store.get_meta("data_files", [])},
                             attempt=store.last_attempt())
     clean_temporaries(Path(run_dir))
     write_report(results, store.records(full=True))
@@ -185,6 +187,7 @@ def run(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool 
         store = open_store(run_dir)
         try:
             _note_changed_models(store, config, console)
+            store.set_meta("data_files", data_files(config.all_benchmarks, config.data_dir))
             store.set_meta("config", config.model_dump(mode="json"))
             attempt = store.begin_attempt(list(argv if argv is not None else sys.argv))
             store.replace_plan(plan_rows(items))

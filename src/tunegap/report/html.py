@@ -10,7 +10,6 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from html import escape as e
-from pathlib import Path
 
 from tunegap.report.assets import CSS, JS
 from tunegap.report.browser import BrowserData
@@ -66,37 +65,12 @@ def summary(results: Results) -> str:
             f'<div class="verdicts">{"".join(cards)}</div>')
 
 
-def _hash_path(p: Path) -> str | None:
-    h = hashlib.sha256()
-    if p.is_file():
-        with open(p, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    elif p.is_dir():  # a folder of files (GSM-Symbolic's templates): names and contents
-        for f in sorted(x for x in p.rglob("*") if x.is_file()):
-            h.update(str(f.relative_to(p)).encode() + b"\0" + f.read_bytes())
-    else:
-        return None
-    return h.hexdigest()
-
-
 def data_hashes(results: Results) -> list[tuple[str, str, str]]:
-    """(benchmark, file, sha256) of the local files each benchmark reads, hashed when the
-    report is written (the run does not record them)."""
-    from tunegap.data import BENCHMARKS  # the registry names each benchmark's files
-
-    data_dir = results.config.data_dir
-    out = []
-    for b in dict.fromkeys(c.benchmark for c in results.cells):
-        bm = BENCHMARKS.get(b)
-        if bm is None or not bm.needs_data_dir:
-            out.append((b, "(generated, no file)", ""))
-            continue
-        for f in bm.local_files:
-            rel = f.split(" (")[0]
-            digest = _hash_path(Path(data_dir) / rel) if data_dir else None
-            out.append((b, rel, digest or "(not found)"))
-    return out
+    """(benchmark, file, sha256) of the data files, as the run recorded them when it started."""
+    files = results.provenance.get("data_files")
+    if files is None:
+        return [("", "(not recorded by this run)", "")]
+    return [(f["benchmark"], f["file"], f["sha256"]) for f in files]
 
 
 def provenance(results: Results) -> str:
@@ -131,7 +105,7 @@ def provenance(results: Results) -> str:
         f"<dt>models</dt><dd><ul>{models}</ul></dd>"
         f"<dt>seeds</dt><dd>{e('; '.join(seeds))}</dd>"
         f"<dt>data files</dt><dd><table class=\"t\"><thead><tr><th>benchmark</th><th>file</th>"
-        f"<th>sha256 (at report time)</th></tr></thead><tbody>{files}</tbody></table></dd>"
+        f"<th>sha256 (when the run started)</th></tr></thead><tbody>{files}</tbody></table></dd>"
         "</dl>"
         f"<details><summary>config as run</summary><pre>{e(config)}</pre></details>")
 
