@@ -76,7 +76,7 @@ def test_safe_extract_statuses():
     assert safe_extract("flexible", "x" * (8 << 20), GSM) == (None, "too-long")
     assert safe_extract("tests.test_extract_hostile:boom", "x", GSM) == (None, "error")
     assert safe_extract("flexible", "no number", GSM) == (None, "missing")
-    assert set(FAILED) == {"timeout", "error", "too-long"}
+    assert set(FAILED) == {"timeout", "error", "too-long", "unfinished-reasoning"}
 
 
 def boom(text, example):
