@@ -77,7 +77,7 @@ def test_the_table_is_at_least_twenty_cases():
     assert len(CASES) >= 20
 
 
-def test_through_a_run_unfinished_thinking_is_its_own_status(tmp_path):
+def test_through_a_run_unfinished_thinking_is_its_own_status(tmp_path, monkeypatch):
     from tunegap.backends.scripted import RESPONDERS
     from tunegap.config import RunConfig
     from tunegap.runner import run
@@ -88,8 +88,8 @@ def test_through_a_run_unfinished_thinking_is_its_own_status(tmp_path):
     def inst(req, i):
         return replies.setdefault(req.key, next(outputs))
 
-    RESPONDERS["scripted:i"] = inst
-    RESPONDERS["scripted:b"] = lambda req, i: DRAFT
+    monkeypatch.setitem(RESPONDERS, "scripted:i", inst)
+    monkeypatch.setitem(RESPONDERS, "scripted:b", lambda req, i: DRAFT)
     pair = scripted_pair()
     pair["instruct"]["reasoning"] = {}  # default <think> … </think>
     cfg = RunConfig.model_validate({

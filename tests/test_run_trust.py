@@ -13,12 +13,21 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.helpers import scripted_pair
 from tunegap.backends.scripted import RESPONDERS, ScriptedBackend
 from tunegap.config import RunConfig
 from tunegap.runner import run
+
+
+@pytest.fixture(autouse=True)
+def _own_responders(monkeypatch):
+    """Every test here answers through its own responders (and leaves none behind): another
+    module's scripted models must not answer for these."""
+    monkeypatch.setitem(RESPONDERS, "scripted:i", lambda req, i: "The answer is 1.")
+    monkeypatch.setitem(RESPONDERS, "scripted:b", lambda req, i: "The answer is 2.")
 
 
 def _config(out: Path, **backend) -> RunConfig:
