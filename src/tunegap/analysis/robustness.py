@@ -8,7 +8,8 @@ original) is one row; rows of one seed problem form a cluster.
 
 Per side: accuracy on originals and on variants (over rows), absolute drop = original − variant,
 relative drop = drop / original, consistency = solved on both (mean of original × variant);
-intervals are cluster-robust t by seed problem. Between sides, on rows both sides have: the
+the drop's interval is the paired comparison's (Newcombe for 0/1 rows, cluster-robust t when
+seeds repeat), the rates' cluster-robust t by seed problem (Wilson when they have no spread). Between sides, on rows both sides have: the
 difference of drops, instruct − base (positive: the instruct model drops more), with a
 cluster-bootstrap percentile interval seeded from the run's seed, and a cluster-t p-value.
 Rows per variant benchmark and kind (`meta["perturbation"]`), plus "all" when there are several.
@@ -24,9 +25,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from tunegap.analysis.compare import clean
+from tunegap.analysis.compare import clean, compare_items
 from tunegap.analysis.items import ItemScore
-from tunegap.analysis.stats import cluster_bootstrap_mean, mean_interval
+from tunegap.analysis.stats import cluster_bootstrap_mean, mean_interval, wilson
 
 METRIC = "accuracy"
 
@@ -80,15 +81,30 @@ def _ci(m, low: float = -100.0, high: float = 100.0) -> tuple[float, float]:
     return (max(low, 100 * m.low), min(high, 100 * m.high))
 
 
+def _rate_ci(x: np.ndarray, seeds: Sequence[str]) -> tuple[float, float]:
+    """A rate's interval, clustered by seed; with no spread at all (0 % or 100 % everywhere) a
+    t interval collapses to a point, so the Wilson interval of the count says what n allows."""
+    m = mean_interval(x, seeds)
+    if m.se > 0:
+        return _ci(m, 0.0)
+    lo, hi = wilson(float(x.sum()), len(x))
+    return (100 * lo, 100 * hi)
+
+
 def side_drop(orig: Sequence[float], var: Sequence[float], seeds: Sequence[str]) -> SideDrop:
     o, v = np.asarray(orig, dtype=float), np.asarray(var, dtype=float)
     mo, mv = mean_interval(o, seeds), mean_interval(v, seeds)
     md, mc = mean_interval(o - v, seeds), mean_interval(o * v, seeds)
+    # The drop is a paired difference: the comparison's interval (Newcombe for 0/1 rows,
+    # cluster-robust with repeated seeds, never a point when the rows agree).
+    binary = bool(np.isin(o, (0.0, 1.0)).all() and np.isin(v, (0.0, 1.0)).all())
+    paired = compare_items(o, v, list(seeds), binary=binary)
     return SideDrop(n=len(o), seeds=len(set(seeds)), original=100 * mo.mean,
-                    original_ci=_ci(mo, 0.0), variant=100 * mv.mean, variant_ci=_ci(mv, 0.0),
-                    drop=100 * md.mean, drop_ci=_ci(md),
+                    original_ci=_rate_ci(o, seeds), variant=100 * mv.mean,
+                    variant_ci=_rate_ci(v, seeds), drop=100 * md.mean,
+                    drop_ci=(paired["ci_low"], paired["ci_high"]),
                     relative_drop=md.mean / mo.mean if mo.mean > 0 else math.nan,
-                    consistency=100 * mc.mean, consistency_ci=_ci(mc, 0.0))
+                    consistency=100 * mc.mean, consistency_ci=_rate_ci(o * v, seeds))
 
 
 def _seed_for(run_seed: int, key: tuple) -> list[int]:
