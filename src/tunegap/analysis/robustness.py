@@ -9,9 +9,10 @@ original) is one row; rows of one seed problem form a cluster.
 Per side: accuracy on originals and on variants (over rows), absolute drop = original − variant,
 relative drop = drop / original, consistency = solved on both (mean of original × variant);
 the drop's interval is the paired comparison's (Newcombe for 0/1 rows, cluster-robust t when
-seeds repeat), the rates' cluster-robust t by seed problem (Wilson when they have no spread). Between sides, on rows both sides have: the
-difference of drops, instruct − base (positive: the instruct model drops more), with a
-cluster-bootstrap percentile interval seeded from the run's seed, and a cluster-t p-value.
+seeds repeat), the rates' cluster-robust t by seed problem (Wilson when they have no spread).
+Between sides, on rows both sides have: the difference of drops, instruct − base (positive:
+the instruct model drops more), with a cluster-bootstrap percentile interval seeded from the
+run's seed, and a cluster-t p-value.
 Rows per variant benchmark and kind (`meta["perturbation"]`), plus "all" when there are several.
 """
 
