@@ -29,7 +29,6 @@ from tunegap.records import CellKey, SampleRecord
 from tunegap.types import Example
 
 BY_SIDE = "by-side"  # the extractor column that reads each side with its own extractor
-BINARY_METRICS = ("accuracy",)  # plus maj@k, selected, and pass@k of ranked branches
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +42,6 @@ class ItemScore:
     scores: dict[str, float]  # metric → 0..1
     outcomes: tuple[str, ...]  # per sample: correct | wrong | missing | timeout | error | ...
     answers: tuple[str | None, ...]
-
-    @property
-    def binary(self) -> frozenset[str]:
-        """The metrics that are 0/1 for this item (McNemar applies to them)."""
-        return frozenset(m for m in self.scores if is_binary(m, self.samples, self.ranked))
 
 
 def is_binary(metric: str, samples: int, ranked: bool) -> bool:
