@@ -32,19 +32,20 @@ print(n, time.perf_counter() - t)
 """
 
 
+def respond(req, i):
+    """The scripted models' answers: a spread of right and wrong ones, with per-token margins
+    for CoT decoding."""
+    text = f"Step by step. The answer is {(len(req.key) * 7 + i * 13 + int(req.key[:6], 16)) % 40}."
+    margins = tuple((pos, 0.6 + (i % 5) / 20, 0.2) for pos in range(0, len(text), 4))
+    return text, margins
+
+
 def build(run_dir: Path, data_dir: Path) -> None:
-    from tunegap.backends.scripted import RESPONDERS
     from tunegap.config import RunConfig
     from tunegap.runner import run
 
-    def respond(req, i):
-        # A spread of right and wrong answers, with per-token margins for CoT decoding.
-        text = f"Step by step. The answer is {(len(req.key) * 7 + i * 13 + int(req.key[:6], 16)) % 40}."
-        margins = tuple((pos, 0.6 + (i % 5) / 20, 0.2) for pos in range(0, len(text), 4))
-        return text, margins
-
-    RESPONDERS["scripted:scale-b"] = RESPONDERS["scripted:scale-i"] = respond
-    side = {"type": "scripted", "batch_size": 512}
+    # This script runs as __main__: the scripted backend imports `respond` from it.
+    side = {"type": "scripted", "batch_size": 512, "options": {"responder": "__main__:respond"}}
     cfg = RunConfig.model_validate({
         "name": "scale", "out": str(run_dir), "data_dir": str(data_dir), "benchmarks": ["gsm8k"],
         "settings": ["zeroshot_cot", {"name": "fewshot_cot", "k": 8}],

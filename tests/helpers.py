@@ -29,9 +29,29 @@ def demo_config_dict(out: Path, *, limit: int = 3, max_tokens: int = 48, batch_s
     }
 
 
+# Test-side answers for scripted models (the product keeps no such state): model NAME answers
+# through RESPONDERS["scripted:NAME"], and REQUESTED lists the request keys generated, in order.
+RESPONDERS: dict = {}
+REQUESTED: list[str] = []
+
+
+def reply(req, sample_index):
+    """The scripted backends' plug-in responder (backend.options.responder) for test models."""
+    if sample_index == 0:
+        REQUESTED.append(req.key)
+    name = req.model.split("@", 1)[0]
+    respond = RESPONDERS.get(f"scripted:{name}")
+    return (respond(req, sample_index) if respond is not None
+            else f"I cannot tell. The answer is {sample_index}.")
+
+
+SCRIPTED_OPTIONS = {"responder": "tests.helpers:reply"}
+
+
 def scripted_pair(base: str = "b", instruct: str = "i", **backend) -> dict:
     """A pair of scripted models; model NAME answers through RESPONDERS["scripted:NAME"]."""
     def model(name, kind):
         return {"name": name, "kind": kind,
-                "backend": {"type": "scripted", "model": f"scripted:{name}", **backend}}
+                "backend": {"type": "scripted", "model": f"scripted:{name}",
+                            "options": SCRIPTED_OPTIONS, **backend}}
     return {"label": "p", "base": model(base, "base"), "instruct": model(instruct, "instruct")}

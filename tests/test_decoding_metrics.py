@@ -3,9 +3,8 @@ CoT-decoding selection, and the paper's asymmetric protocol compared in one colu
 
 import pytest
 
-from tests.helpers import scripted_pair
+from tests.helpers import REQUESTED, RESPONDERS, scripted_pair
 from tunegap.analysis.passk import pass_at_k
-from tunegap.backends.scripted import RESPONDERS, ScriptedBackend
 from tunegap.config import RunConfig
 from tunegap.data.synthetic import load_test
 from tunegap.runner import run
@@ -58,16 +57,16 @@ def test_same_seed_same_request_keys_and_no_regeneration(tmp_path):
     RESPONDERS["scripted:i"] = right_on([{0}] * 4)
     RESPONDERS["scripted:b"] = right_on([{1}] * 4)
     dec = [{"strategy": "sample", "n": 3, "temperature": 0.7, "seed": 11}]
-    ScriptedBackend.requested.clear()
+    REQUESTED.clear()
     run(config(tmp_path / "r", dec), progress=False)
-    first = list(ScriptedBackend.requested)
+    first = list(REQUESTED)
     assert len(first) == 8
-    ScriptedBackend.requested.clear()
+    REQUESTED.clear()
     run(config(tmp_path / "r", dec), progress=False)
-    assert ScriptedBackend.requested == []  # (key, sample index) already stored
+    assert REQUESTED == []  # (key, sample index) already stored
     # another seed is another request
     run(config(tmp_path / "r", [{**dec[0], "seed": 12}]), progress=False)
-    assert len(ScriptedBackend.requested) == 8 and not set(ScriptedBackend.requested) & set(first)
+    assert len(REQUESTED) == 8 and not set(REQUESTED) & set(first)
 
 
 def _margins(text, answer_conf):

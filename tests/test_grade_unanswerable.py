@@ -5,8 +5,7 @@ import json
 
 import pytest
 
-from tests.helpers import SHARED_DATA, scripted_pair
-from tunegap.backends.scripted import RESPONDERS
+from tests.helpers import RESPONDERS, SHARED_DATA, scripted_pair
 from tunegap.config import RunConfig
 from tunegap.grade import applies
 from tunegap.grade.unanswerable import grade

@@ -10,8 +10,7 @@ import json
 import sqlite3
 from collections import Counter
 
-from tests.helpers import scripted_pair
-from tunegap.backends.scripted import RESPONDERS
+from tests.helpers import RESPONDERS, scripted_pair
 from tunegap.config import RunConfig
 from tunegap.extract import MAX_TEXT_CHARS
 from tunegap.runner import run

@@ -14,8 +14,7 @@ from collections import Counter
 
 import pytest
 
-from tests.helpers import scripted_pair
-from tunegap.backends.scripted import RESPONDERS
+from tests.helpers import RESPONDERS, scripted_pair
 from tunegap.config import RunConfig
 from tunegap.data import get_benchmark
 from tunegap.runner import run

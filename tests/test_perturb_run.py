@@ -173,7 +173,7 @@ def test_cli_exit_code_2_on_a_bad_perturb_block(tmp_path):
 
 
 def test_scripted_run_scores_originals_and_variants_together(tmp_path):
-    from tunegap.backends.scripted import RESPONDERS
+    from tests.helpers import RESPONDERS
     from tunegap.runner import run
 
     def answer(req, i):  # always the first number of the question: right on no item
@@ -186,7 +186,7 @@ def test_scripted_run_scores_originals_and_variants_together(tmp_path):
 
 
 def test_perturb_command_writes_the_same_bytes_for_the_same_seed(tmp_path):
-    from tunegap.cli_perturb import write_variants
+    from tunegap.cli.perturb import write_variants
 
     args = ["--benchmark", "synthetic", "--kinds", "numeric,distractor", "--kinds", "extra_step",
             "--variants", "2", "--seed", "4", "--seeds", "15", "--no-progress"]

@@ -78,7 +78,7 @@ def test_the_table_is_at_least_twenty_cases():
 
 
 def test_through_a_run_unfinished_thinking_is_its_own_status(tmp_path, monkeypatch):
-    from tunegap.backends.scripted import RESPONDERS
+    from tests.helpers import RESPONDERS
     from tunegap.config import RunConfig
     from tunegap.runner import run
 

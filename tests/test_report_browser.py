@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import scripted_pair
-from tunegap.backends.scripted import RESPONDERS
+from tests.helpers import RESPONDERS, scripted_pair
 from tunegap.config import RunConfig
 from tunegap.runner import run
 

@@ -12,8 +12,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from tests.helpers import REPO, scripted_pair
-from tunegap.backends.scripted import RESPONDERS
+from tests.helpers import REPO, RESPONDERS, scripted_pair
 from tunegap.config import RunConfig
 from tunegap.report.paper import Gap, category_table, gap_table, setting_title
 from tunegap.report.table import Table, to_csv, to_latex, to_markdown

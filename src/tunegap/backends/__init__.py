@@ -1,35 +1,30 @@
-"""Backend registry. Engines import lazily so that a missing extra fails only when used."""
+"""Backends: one engine each behind the `Backend` interface (base.py), listed once in
+registry.py. Engines import lazily, so a missing extra fails only when that backend is used."""
 
 from __future__ import annotations
 
-import importlib
+from typing import TYPE_CHECKING
 
-from tunegap.backends.base import Backend, Capabilities
-from tunegap.config import ModelSpec
-from tunegap.errors import UserError
+from tunegap.backends.registry import (
+    BACKENDS,
+    BackendEntry,
+    backend_entry,
+    known_backends,
+    register_backend,
+)
 
-# name -> (module, class, extra to install)
-REGISTRY: dict[str, tuple[str, str, str]] = {
-    "hf": ("tunegap.backends.hf", "HFBackend", "hf"),
-    "llamacpp": ("tunegap.backends.llamacpp", "LlamaCppBackend", "llamacpp"),
-    "openai": ("tunegap.backends.openai", "OpenAIBackend", "openai"),
-    "scripted": ("tunegap.backends.scripted", "ScriptedBackend", ""),
-    "vllm": ("tunegap.backends.vllm", "VLLMBackend", "vllm"),
-}
+if TYPE_CHECKING:
+    from tunegap.backends.base import Backend
+    from tunegap.config import ModelSpec
 
 
 def backend_class(name: str) -> type[Backend]:
-    if name == "imported":
-        raise UserError("this run holds generations imported from another tool: tunegap "
-                        "cannot generate more for it (tunegap grade and tunegap report work)")
-    if name not in REGISTRY:
-        raise UserError(f"backend '{name}' is not available (known: {', '.join(sorted(REGISTRY))})")
-    module, cls, _extra = REGISTRY[name]
-    return getattr(importlib.import_module(module), cls)
+    return backend_entry(name).load_class()
 
 
 def load_backend(spec: ModelSpec) -> Backend:
     return backend_class(spec.backend.type)(spec)
 
 
-__all__ = ["REGISTRY", "Backend", "Capabilities", "backend_class", "load_backend"]
+__all__ = ["BACKENDS", "BackendEntry", "backend_class", "backend_entry", "known_backends",
+           "load_backend", "register_backend"]

@@ -28,14 +28,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from tunegap.backends.base import Backend, Capabilities
+from tunegap.backends.base import Backend, Capabilities, apply_tokenizer_template
 from tunegap.backends.stepping import Job, first_candidates, run_jobs
 from tunegap.config import ModelSpec
 from tunegap.errors import UserError
 from tunegap.models import resolve_model_path
-from tunegap.types import Generation, Prompt, Request, TokenCandidate
+from tunegap.types import Generation, Message, Prompt, Request, TokenCandidate
 
-_OPTIONS = {"gguf_file", "device", "dtype", "revision", "trust_remote_code"}
 _EOG_NAMES = ("<|endoftext|>", "<|im_end|>", "<end_of_turn>", "<|eot_id|>", "<|end|>",
               "<|eom_id|>")
 
@@ -147,15 +146,14 @@ class HFBackend(Backend):
         chat_template=True, first_token_topk=True, sampling=True, n_per_request=True,
         batching=True, cot_decoding=True,
     )
+    options: ClassVar[frozenset[str]] = frozenset({"gguf_file", "device", "dtype", "revision",
+                                                   "trust_remote_code"})
+    renders_chat: ClassVar[bool] = True
 
     def __init__(self, spec: ModelSpec) -> None:
         super().__init__(spec)
         torch, transformers = _imports()
         opts: dict[str, Any] = dict(spec.backend.options)
-        unknown = sorted(set(opts) - _OPTIONS)
-        if unknown:
-            raise UserError(f"unknown hf backend option(s): {', '.join(unknown)} "
-                            f"(known: {', '.join(sorted(_OPTIONS))})", field="backend.options")
         where, gguf = locate(spec.backend.model, opts.get("gguf_file"))
         device = opts.get("device") or ("cuda" if torch.cuda.is_available() else "cpu")
         dtype_name = opts.get("dtype") or ("float32" if device == "cpu" else "bfloat16")
@@ -174,25 +172,10 @@ class HFBackend(Backend):
                             f"{' '.join(str(exc).split())[:300]}") from None
         model.to(device).eval()
         self.engine = HFEngine(model, self.tokenizer, torch, device)
-        self.template = spec.backend.chat_template or self.tokenizer.chat_template
+        self.template = self.template or self.tokenizer.chat_template
 
-    def check(self, requests: Sequence[Request]) -> None:
-        super().check(requests)
-        if self.template is None and any(r.prompt.is_chat for r in requests):
-            raise UserError(
-                f"model '{self.spec.name}' ({self.spec.backend.model}) has no chat template: "
-                "run its settings with chat: false, or set backend.chat_template"
-            )
-
-    def render(self, prompt: Prompt) -> str:
-        if prompt.text is not None:
-            return prompt.text
-        if self.template is None:
-            raise UserError(f"model '{self.spec.name}' has no chat template")
-        messages = [{"role": m.role, "content": m.content} for m in prompt.messages or ()]
-        return self.tokenizer.apply_chat_template(
-            messages, chat_template=self.template, tokenize=False, add_generation_prompt=True,
-            **{**self.spec.backend.chat_template_kwargs, **dict(prompt.template_kwargs)})
+    def apply_template(self, messages: Sequence[Message], variables: dict[str, Any]) -> str:
+        return apply_tokenizer_template(self.tokenizer, self.template, messages, variables)
 
     def tokens(self, text: str, *, chat: bool = False) -> list[int]:
         # A rendered chat template carries its own special tokens; raw text gets the

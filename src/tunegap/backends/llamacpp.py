@@ -25,11 +25,7 @@ from tunegap.backends.stepping import Job, first_candidates, run_jobs
 from tunegap.config import ModelSpec
 from tunegap.errors import UserError
 from tunegap.models import resolve_model_path
-from tunegap.prompts.chat_template import render_chat
 from tunegap.types import Generation, Prompt, Request, TokenCandidate
-
-_OPTIONS = {"kv_unified", "max_seqs", "n_batch", "n_gpu_layers", "flash_attn", "kv_cache_type",
-            "verbose"}
 
 
 class LlamaCppBackend(Backend):
@@ -38,14 +34,14 @@ class LlamaCppBackend(Backend):
         chat_template=True, first_token_topk=True, sampling=True, n_per_request=True,
         batching=True, cot_decoding=True,
     )
+    options: ClassVar[frozenset[str]] = frozenset({
+        "kv_unified", "max_seqs", "n_batch", "n_gpu_layers", "flash_attn", "kv_cache_type",
+        "verbose"})
+    renders_chat: ClassVar[bool] = True
 
     def __init__(self, spec: ModelSpec) -> None:
         super().__init__(spec)
         opts: dict[str, Any] = dict(spec.backend.options)
-        unknown = sorted(set(opts) - _OPTIONS)
-        if unknown:
-            raise UserError(f"unknown llamacpp backend option(s): {', '.join(unknown)} "
-                            f"(known: {', '.join(sorted(_OPTIONS))})", field="backend.options")
         kv_cache_type = str(opts.get("kv_cache_type", "f16"))
         if kv_cache_type not in KV_CACHE_TYPES:
             raise UserError(f"backend.options.kv_cache_type must be one of "
@@ -58,33 +54,17 @@ class LlamaCppBackend(Backend):
             max_seqs=int(opts.get("max_seqs", 64)), n_gpu_layers=int(opts.get("n_gpu_layers", 0)),
             flash_attn=bool(opts.get("flash_attn", False)), kv_cache_type=kv_cache_type,
             verbose=bool(opts.get("verbose", False)))
-        self.template = spec.backend.chat_template or self.engine.chat_template()
+        self.template = self.template or self.engine.chat_template()
         self.bos_text = self.engine.token_text(self.engine.bos)
         self.eos_text = self.engine.token_text(self.engine.eos)
 
     def check(self, requests: Sequence[Request]) -> None:
         super().check(requests)
-        if self.template is None and any(r.prompt.is_chat for r in requests):
-            raise UserError(
-                f"model '{self.spec.name}' ({self.path.name}) has no chat template: run its "
-                "settings with chat: false, or set backend.chat_template"
-            )
         too_many = [r.params.samples for r in requests if r.params.samples > self.engine.max_seqs]
         if too_many:
             raise UserError(f"a request asks for {max(too_many)} samples/branches; the llamacpp "
                             f"backend decodes at most {self.engine.max_seqs} sequences together "
                             "(backend.options.max_seqs)")
-
-    def render(self, prompt: Prompt) -> str:
-        if prompt.text is not None:
-            return prompt.text
-        if self.template is None:
-            raise UserError(f"model '{self.spec.name}' has no chat template")
-        assert prompt.messages is not None
-        return render_chat(self.template, prompt.messages,
-                           bos_token=self.bos_text, eos_token=self.eos_text,
-                           template_kwargs={**self.spec.backend.chat_template_kwargs,
-                                            **dict(prompt.template_kwargs)})
 
     def tokens(self, text: str) -> list[int]:
         # A template that writes BOS itself must not get a second one from the tokenizer.

@@ -44,14 +44,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from tunegap.backends.base import Backend, Capabilities
+from tunegap.backends.base import Backend, Capabilities, check_options
 from tunegap.config import ModelSpec
 from tunegap.errors import BackendError, UserError
 from tunegap.types import Generation, Prompt, Request, TokenCandidate
 
 _URL_CREDENTIALS = re.compile(r"(\w+://)[^/\s@]+@")
-_OPTIONS = {"base_url", "base_urls", "api_key_env", "concurrency", "timeout", "max_retries",
-            "backoff", "backoff_max", "retry_after_max", "extra_body"}
+OPTIONS = frozenset({"base_url", "base_urls", "api_key_env", "concurrency", "timeout",
+                     "max_retries", "backoff", "backoff_max", "retry_after_max", "extra_body"})
 _RETRY_STATUS = {408, 409, 425, 429}
 
 
@@ -68,10 +68,7 @@ class ClientSettings:
 
     @classmethod
     def from_options(cls, opts: dict[str, Any]) -> ClientSettings:
-        unknown = sorted(set(opts) - _OPTIONS)
-        if unknown:
-            raise UserError(f"unknown openai backend option(s): {', '.join(unknown)} "
-                            f"(known: {', '.join(sorted(_OPTIONS))})", field="backend.options")
+        check_options("openai", opts, OPTIONS)
         urls = opts.get("base_urls") or opts.get("base_url") or "http://127.0.0.1:8000/v1"
         urls = (urls,) if isinstance(urls, str) else tuple(urls)
         if not urls or not all(isinstance(u, str) and u.startswith(("http://", "https://"))
@@ -190,6 +187,7 @@ class OpenAIBackend(Backend):
         chat_template=True, first_token_topk=True, sampling=True, n_per_request=True,
         batching=True, cot_decoding=False,
     )
+    options: ClassVar[frozenset[str]] = OPTIONS
 
     def __init__(self, spec: ModelSpec) -> None:
         super().__init__(spec)
@@ -201,9 +199,6 @@ class OpenAIBackend(Backend):
         self.stats: Counter[str] = Counter()  # calls, retries and their reasons, for tests/logs
         self._rng = random.Random()
         self._next_url = itertools.count()
-
-    def render(self, prompt: Prompt) -> str | None:
-        return prompt.text  # chat: rendered server-side, not visible through the API
 
     def redact(self, text: str) -> str:
         """A message that is printed or stored never carries the API key (a 401 body may echo

@@ -32,15 +32,15 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from tunegap.backends.base import Backend, Capabilities
+from tunegap.backends.base import Backend, Capabilities, apply_tokenizer_template, check_options
 from tunegap.config import ModelSpec
 from tunegap.errors import UserError
-from tunegap.types import Generation, Prompt, Request, SamplingParams, TokenCandidate
+from tunegap.types import Generation, Message, Prompt, Request, SamplingParams, TokenCandidate
 
-ENGINE_OPTIONS = {"tensor_parallel_size", "pipeline_parallel_size", "enable_prefix_caching",
-                  "gpu_memory_utilization", "dtype", "quantization", "tokenizer", "max_num_seqs",
-                  "distributed_executor_backend", "trust_remote_code", "revision",
-                  "enforce_eager", "seed"}
+ENGINE_OPTIONS = frozenset({
+    "tensor_parallel_size", "pipeline_parallel_size", "enable_prefix_caching",
+    "gpu_memory_utilization", "dtype", "quantization", "tokenizer", "max_num_seqs",
+    "distributed_executor_backend", "trust_remote_code", "revision", "enforce_eager", "seed"})
 
 
 # ---------------------------------------------------------------- pure translation
@@ -48,10 +48,7 @@ ENGINE_OPTIONS = {"tensor_parallel_size", "pipeline_parallel_size", "enable_pref
 def engine_kwargs(spec: ModelSpec) -> dict[str, Any]:
     """`vllm.LLM(**kwargs)` for a model spec."""
     opts = dict(spec.backend.options)
-    unknown = sorted(set(opts) - ENGINE_OPTIONS)
-    if unknown:
-        raise UserError(f"unknown vllm backend option(s): {', '.join(unknown)} "
-                        f"(known: {', '.join(sorted(ENGINE_OPTIONS))})", field="backend.options")
+    check_options("vllm", opts, ENGINE_OPTIONS)
     kw: dict[str, Any] = {"model": spec.backend.model, "max_model_len": spec.backend.n_ctx,
                           "enable_prefix_caching": True, "tensor_parallel_size": 1,
                           "pipeline_parallel_size": 1}
@@ -144,6 +141,8 @@ class VLLMBackend(Backend):
         chat_template=True, first_token_topk=True, sampling=True, n_per_request=True,
         batching=True, cot_decoding=True,
     )
+    options: ClassVar[frozenset[str]] = ENGINE_OPTIONS
+    renders_chat: ClassVar[bool] = True
 
     def __init__(self, spec: ModelSpec) -> None:
         super().__init__(spec)
@@ -156,23 +155,11 @@ class VLLMBackend(Backend):
         self.vllm = vllm
         self.llm = vllm.LLM(**kwargs)
         self.tokenizer = self.llm.get_tokenizer()
-        self.template = spec.backend.chat_template or getattr(self.tokenizer, "chat_template",
-                                                              None)
+        self.template = self.template or getattr(self.tokenizer, "chat_template", None)
         self.cached_prompt_tokens = 0  # vLLM's num_cached_tokens, summed: prefix-cache reuse
 
-    def check(self, requests: Sequence[Request]) -> None:
-        super().check(requests)
-        if self.template is None and any(r.prompt.is_chat for r in requests):
-            raise UserError(f"model '{self.spec.name}' has no chat template: run its settings "
-                            "with chat: false, or set backend.chat_template")
-
-    def render(self, prompt: Prompt) -> str:
-        if prompt.text is not None:
-            return prompt.text
-        messages = [{"role": m.role, "content": m.content} for m in prompt.messages or ()]
-        return self.tokenizer.apply_chat_template(
-            messages, chat_template=self.template, tokenize=False, add_generation_prompt=True,
-            **{**self.spec.backend.chat_template_kwargs, **dict(prompt.template_kwargs)})
+    def apply_template(self, messages: Sequence[Message], variables: dict[str, Any]) -> str:
+        return apply_tokenizer_template(self.tokenizer, self.template, messages, variables)
 
     def _ids(self, req: Request) -> list[int]:
         return list(self.tokenizer.encode(self.render(req.prompt),
