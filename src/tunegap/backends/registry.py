@@ -1,0 +1,70 @@
+"""The one list of backends. Config validation, `tunegap backends` and loading all read it.
+
+An entry names where the backend's class lives and what it needs, without importing it: heavy
+engines (torch, vLLM, llama.cpp) load only when a run uses them, and `tunegap backends` can tell
+whether an engine is installed from `packages` alone. A leaf module (no tunegap imports but
+errors), so that config.py can validate `backend.type` against it.
+
+Adding a backend: one module with a `Backend` subclass, plus one `register_backend(...)` call
+(here for a built-in; anywhere before the config is loaded for a plug-in or a test).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from tunegap.errors import UserError
+
+
+@dataclass(frozen=True)
+class BackendEntry:
+    name: str  # backend.type in a config
+    module: str  # import path of the module holding the class ("" for `imported`)
+    cls: str  # the Backend subclass in that module
+    extra: str = ""  # pip extra that installs its engine: pip install 'tunegap[<extra>]'
+    packages: tuple[str, ...] = ()  # top-level packages the engine needs
+    # backend.model is a weights file or checkpoint read in-process (checked before a run)
+    local_weights: bool = False
+    # False for generations made elsewhere (`tunegap import`): such a model is never loaded.
+    generates: bool = True
+
+    def load_class(self) -> Any:
+        if not self.generates:
+            raise UserError("this run holds generations imported from another tool: tunegap "
+                            "cannot generate more for it (tunegap grade and tunegap report work)")
+        return getattr(importlib.import_module(self.module), self.cls)
+
+
+BACKENDS: dict[str, BackendEntry] = {}
+
+
+def register_backend(entry: BackendEntry) -> None:
+    """Add (or replace, by name) a backend."""
+    BACKENDS[entry.name] = entry
+
+
+def backend_entry(name: str) -> BackendEntry:
+    entry = BACKENDS.get(name)
+    if entry is None:
+        raise UserError(f"unknown backend '{name}' (known: {', '.join(known_backends())})",
+                        field="backend.type")
+    return entry
+
+
+def known_backends() -> list[str]:
+    return sorted(BACKENDS)
+
+
+for _entry in (
+    BackendEntry("llamacpp", "tunegap.backends.llamacpp", "LlamaCppBackend", "llamacpp",
+                 ("llama_cpp",), local_weights=True),
+    BackendEntry("hf", "tunegap.backends.hf", "HFBackend", "hf", ("torch", "transformers"),
+                 local_weights=True),
+    BackendEntry("vllm", "tunegap.backends.vllm", "VLLMBackend", "vllm", ("vllm",)),
+    BackendEntry("openai", "tunegap.backends.openai", "OpenAIBackend", "openai", ("httpx",)),
+    BackendEntry("scripted", "tunegap.backends.scripted", "ScriptedBackend"),
+    BackendEntry("imported", "", "", generates=False),
+):
+    register_backend(_entry)
