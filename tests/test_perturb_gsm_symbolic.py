@@ -11,7 +11,7 @@ from fractions import Fraction
 import pytest
 
 from tests.helpers import REPO, SHARED_DATA
-from tunegap.cli_perturb import check_gsm_symbolic
+from tunegap.cli.perturb import check_gsm_symbolic
 from tunegap.errors import UserError
 from tunegap.perturb.gsm_symbolic import read_folder
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
+from tunegap.cli.options import csv
+from tunegap.cli.output import print_results, stderr
 from tunegap.errors import UserError
 
 import_app = typer.Typer(no_args_is_help=True,
                          help="Analyse generations made with lm-eval, inspect or any server.")
-err = Console(stderr=True)
 
 OutOpt = typer.Option(..., "--out", help="the run directory to create (new or empty)")
 BenchOpt = typer.Option(None, "--benchmark",
@@ -31,24 +31,20 @@ BaseModelOpt = typer.Option(None, "--base-model", help="the base model's name")
 InstModelOpt = typer.Option(None, "--instruct-model", help="the instruct model's name")
 
 
-def _csv(value: Optional[str]) -> Optional[list[str]]:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
-
-
 def _finish(sources, benchmark, out, data_dir, pair, setting, extractors, graders, models,
             name="imported"):
-    from tunegap.cli import _print_results
     from tunegap.importing import ImportOptions, write_import
 
     if data_dir is not None and not Path(data_dir).is_dir():
         raise UserError("data directory not found", file=str(data_dir))
     opts = ImportOptions(benchmark=benchmark, out=out, name=name, data_dir=data_dir, pair=pair,
                          models={k: v for k, v in models.items() if v}, setting=setting,
-                         extractors=_csv(extractors), graders=_csv(graders))
+                         extractors=csv(extractors), graders=csv(graders))
     results, warnings = write_import(sources, opts, sys.argv)
+    err = stderr()
     for w in warnings:
         err.print(f"warning: {w}", markup=False, highlight=False, soft_wrap=True)
-    _print_results(results)
+    print_results(results)
 
 
 @import_app.command("lm-eval")

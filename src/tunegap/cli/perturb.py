@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from tunegap.cli.output import stdout
 from tunegap.errors import UserError
 
 
@@ -66,9 +67,9 @@ def perturb(
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ) -> None:
     """Write verified variants of a benchmark (one JSON object per line), or check GSM-Symbolic."""
-    from tunegap.cli import out as console
     from tunegap.perturb.kinds import KINDS
 
+    console = stdout()
     if check_dir is not None:
         ok, failures = check_gsm_symbolic(check_dir)
         console.print(f"{ok} of {ok + len(failures)} GSM-Symbolic templates reproduce the GSM8K "

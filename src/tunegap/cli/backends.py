@@ -6,41 +6,41 @@ engine or model; a backend whose module cannot import (its extra missing) is lis
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tunegap.backends import REGISTRY
-from tunegap.backends.base import Capabilities
-
-# The package each engine needs, to tell "installed" without importing heavy engines.
-ENGINE_PACKAGES = {"llamacpp": ("llama_cpp",), "hf": ("torch", "transformers"),
-                   "vllm": ("vllm",), "openai": ("httpx",), "scripted": ()}
+from tunegap.cli.output import stdout
 
 
 def backend_rows() -> list[dict]:
+    """One row per registered backend that generates (registry.py), by name."""
+    from tunegap.backends import BACKENDS
+
     rows = []
-    for name, (module, cls, extra) in sorted(REGISTRY.items()):
-        installed = all(importlib.util.find_spec(p) is not None
-                        for p in ENGINE_PACKAGES.get(name, ()))
-        caps: Capabilities | None = None
+    for name, entry in sorted(BACKENDS.items()):
+        if not entry.generates:
+            continue
+        # "installed" from the engine's packages alone: no heavy engine is imported here.
+        installed = all(importlib.util.find_spec(p) is not None for p in entry.packages)
+        caps = None
         try:
-            caps = getattr(importlib.import_module(module), cls).capabilities
+            caps = entry.load_class().capabilities
         except ImportError:
             installed = False
-        rows.append({"name": name, "installed": installed, "extra": extra,
+        rows.append({"name": name, "installed": installed, "extra": entry.extra,
                      "capabilities": caps.describe() if caps else {}})
     return rows
 
 
 def backends(as_json: bool = typer.Option(False, "--json", help="machine-readable")) -> None:
     """List backends, whether their engine is installed, and what each can do."""
+    from tunegap.backends.base import Capabilities
+
     rows = backend_rows()
-    out = Console(width=None if Console().is_terminal else 150)
+    out = stdout()
     if as_json:
         import json
 

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tunegap.data import BENCHMARKS, get_benchmark
-from tunegap.data.base import Benchmark
+from tunegap.cli.output import stdout
 from tunegap.errors import UserError
-from tunegap.types import Example
+
+if TYPE_CHECKING:
+    from tunegap.data.base import Benchmark
+    from tunegap.types import Example
 
 data_app = typer.Typer(no_args_is_help=True,
                        help="Benchmarks: list them with their sources and sizes; show items.")
-out = Console()
-
 DataOpt = typer.Option(None, "--data-dir",
                        help="folder with benchmarks in their release format (see `data list`)")
 
@@ -36,8 +37,11 @@ def _local_count(bench: Benchmark, data_dir: Path | None) -> str:
 @data_app.command("list")
 def list_benchmarks(data_dir: Path | None = DataOpt) -> None:
     """Benchmarks, their settings and sources; with --data-dir, the items found there."""
+    from tunegap.data import BENCHMARKS
+
     if data_dir is not None and not Path(data_dir).is_dir():
         raise UserError("data directory not found", file=str(data_dir))
+    out = stdout()
     table = Table()
     for col in ("benchmark", "settings", "graders", "local files (under --data-dir)", "hub id",
                 "size", "found"):
@@ -61,7 +65,7 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _print_example(ex: Example, width: int) -> None:
+def _print_example(out: Console, ex: Example, width: int) -> None:
     out.print(f"[bold]{escape(ex.id)}[/bold]  answer_type={ex.answer_type}  "
               f"target={escape(ex.target)!s}", highlight=False)
     if ex.context:
@@ -83,6 +87,8 @@ def show(
     width: int = typer.Option(300, "--width", min=20, help="characters shown per field"),
 ) -> None:
     """The first N items of a benchmark, as the evaluation will see them."""
+    from tunegap.data import get_benchmark
+
     bench = get_benchmark(name)
     if source is not None and data_dir is not None:
         raise UserError("give --data-dir or --source, not both")
@@ -94,6 +100,7 @@ def show(
         if data_dir is not None and not Path(data_dir).is_dir():
             raise UserError("data directory not found", file=str(data_dir))
         examples = bench.load_test(data_dir)
+    out = stdout()
     out.print(f"{name}: {len(examples):,} items; first {min(n, len(examples))}:")
     for ex in examples[:n]:
-        _print_example(ex, width)
+        _print_example(out, ex, width)

@@ -11,12 +11,9 @@ from pathlib import Path
 
 import typer
 
-from tunegap.config import BackendSpec, ModelSpec
+from tunegap.cli.options import csv
+from tunegap.cli.output import print_results
 from tunegap.errors import UserError
-
-
-def _csv(value: str | None) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
 
 def regrade(run_dir: Path, extractors: list[str] | None = None, graders: list[str] | None = None,
@@ -46,6 +43,7 @@ def regrade(run_dir: Path, extractors: list[str] | None = None, graders: list[st
 
 def _regrade_locked(store, config, run_dir, extractors, graders, llm_model, time_limit):
     """Re-score the open, locked store under the union of its and the new scorers."""
+    from tunegap.config import BackendSpec, ModelSpec
     from tunegap.grade.limits import DEFAULT_LIMIT_S
     from tunegap.runner import report_store
     from tunegap.scoring import score_store
@@ -83,8 +81,6 @@ def grade(
     time_limit: float | None = LimitOpt,
 ) -> None:
     """Re-extract and re-grade a stored run (no evaluated model is loaded); rebuild its report."""
-    from tunegap.cli import _print_results
-
-    results = regrade(run_dir, _csv(extractors), _csv(graders), llm_model=llm_model,
+    results = regrade(run_dir, csv(extractors), csv(graders), llm_model=llm_model,
                       time_limit=time_limit)
-    _print_results(results)
+    print_results(results)
