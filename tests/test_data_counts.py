@@ -120,12 +120,18 @@ def test_gsm_hard(data):
 
 
 def test_every_benchmark_declares_known_settings_and_family():
-    from tunegap.prompts import FAMILIES, SETTINGS
+    import inspect
+
+    from tunegap.prompts import FAMILIES, PromptFamily
+    from tunegap.setting_kinds import SETTING_KINDS
 
     for bench in BENCHMARKS.values():
-        assert set(bench.settings) <= set(SETTINGS), bench.name
+        assert set(bench.settings) <= set(SETTING_KINDS), bench.name
         assert bench.prompt_family in FAMILIES, bench.name
-        answer_format = getattr(FAMILIES[bench.prompt_family], "ANSWER_FORMAT", None)
-        assert answer_format in ("answer_is", "boxed", "json"), bench.name
+    # Every family implements the one protocol, with the one signature.
+    protocol = inspect.signature(PromptFamily.render).parameters
+    for name, family in FAMILIES.items():
+        params = inspect.signature(family.render).parameters
+        assert list(params) == [p for p in protocol if p != "self"], name
     assert get_benchmark("medcalc").settings == ("direct", "zeroshot_cot", "oneshot_cot")
     assert math_perturb.BENCHMARK is get_benchmark("math_perturb_hard")

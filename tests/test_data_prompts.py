@@ -13,7 +13,7 @@ from tunegap.errors import UserError
 from tunegap.extract import strict
 from tunegap.plan import build_plan
 from tunegap.prompts import build_prompt
-from tunegap.types import Example
+from tunegap.types import AnswerFormat, Example
 
 NOTE = "A 60-year-old man, 80 kg, 180 cm. Creatinine 1.2 mg/dL."
 ITEM = Example("medcalc", "medcalc-x", "What is the patient's BMI in kg/m^2?", "24.691", "decimal",
@@ -27,9 +27,13 @@ WORKED = Example("math_perturb_original", "o-1", "What is $1+1$?", "2", "latex",
                  solution="We add: $1+1=\\boxed{2}$.")
 
 
-def render(ex, setting, kind, shots=(), family="medcalc", **kw):
+def rendered(ex, setting, kind, shots=(), family="medcalc", **kw):
     return build_prompt(ex, SettingSpec(name=setting, **kw), family=family, model_kind=kind,
                         exemplars=shots)
+
+
+def render(ex, setting, kind, shots=(), family="medcalc", **kw):
+    return rendered(ex, setting, kind, shots, family, **kw).prompt
 
 
 def test_medcalc_direct_asks_for_the_answer_alone():
@@ -67,11 +71,34 @@ def test_latex_family_asks_for_a_box_and_shows_worked_solutions():
     assert "step_by_step_thinking" in as_json.messages[0].content
 
 
-def test_strict_reads_the_format_each_family_asks_for():
-    assert strict.answer_format(ITEM) == "json"
-    assert strict.answer_format(PROBLEM) == "boxed"
-    assert strict.extract('{"step_by_step_thinking": "x", "answer": "24.7"}', ITEM) == "24.7"
-    assert strict.extract("so \\boxed{\\frac{3}{4}}", PROBLEM) == "\\frac{3}{4}"
+def test_each_prompt_hands_down_the_answer_format_it_asks_for():
+    def style(ex, setting, kind, family="medcalc", **kw):
+        return rendered(ex, setting, kind, [SHOT] if "oneshot" in setting else (), family,
+                        **kw).answer_format.style
+
+    # MedCalc-Bench asks for JSON by default; a side left out of json_answer gets plain text.
+    assert {style(ITEM, s, k) for s in ("direct", "zeroshot_cot") for k in ("base", "instruct")
+            } == {"json"}
+    assert style(ITEM, "zeroshot_cot", "base", json_answer=("instruct",)) == "answer_is"
+    assert style(ITEM, "direct", "base", json_answer=("instruct",)) == "bare"
+    assert style(PROBLEM, "zeroshot_cot", "base", family="latex_cot") == "boxed"
+    assert style(PROBLEM, "zeroshot_cot", "instruct", family="latex_cot",
+                 json_answer=("instruct",)) == "json"
+    gsm = Example("gsm8k", "g-1", "What is 2 + 3?", "5")
+    assert style(gsm, "zeroshot_cot", "instruct", family="math_cot") == "answer_is"
+    assert style(gsm, "zeroshot_cot", "instruct", family="math_cot",
+                 json_answer=("instruct",)) == "json"
+
+
+def test_strict_reads_only_the_format_it_is_handed():
+    reply = '{"step_by_step_thinking": "x", "answer": "24.7"}\nThe answer is 3.'
+    assert strict.extract(reply, ITEM, AnswerFormat("json")) == "24.7"
+    assert strict.extract(reply, ITEM, AnswerFormat("answer_is")) == "3"
+    assert strict.extract("so \\boxed{\\frac{3}{4}}", PROBLEM, AnswerFormat("boxed")) == "\\frac{3}{4}"
+    assert strict.extract("so \\boxed{\\frac{3}{4}}", PROBLEM, AnswerFormat("json")) is None
+    assert strict.extract(" 24.7.\n", ITEM, AnswerFormat("bare")) == "24.7"
+    assert strict.extract("It is 24.7, I think, after working it all out.", ITEM,
+                          AnswerFormat("bare")) is None
 
 
 def test_settings_are_checked_per_benchmark(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 
 from tunegap.errors import UserError
 from tunegap.extract import EXTRACTORS, boxed, get_extractor, jsonfield, strict
-from tunegap.types import Example
+from tunegap.types import AnswerFormat, Example
 
 EX = Example("synthetic", "1", "q", "5", "integer")
 
@@ -55,9 +55,10 @@ def test_strict_formats_are_registered():
     assert strict.FORMATS["boxed"]("The answer is 5.") is None
 
 
-def test_strict_follows_the_prompt_family():
-    assert strict.answer_format(EX) == "answer_is"
-    assert strict.extract("so 2+3. The answer is 5.", EX) == "5"
+def test_strict_follows_the_answer_format_it_is_handed():
+    assert strict.extract("so 2+3. The answer is 5.", EX) == "5"  # no format: answer_is
+    assert strict.extract("so 2+3. The answer is 5.", EX, AnswerFormat("boxed")) is None
+    assert strict.extract("so \\boxed{5}. The answer is 4.", EX, AnswerFormat("boxed")) == "5"
 
 
 def test_registry():

@@ -79,11 +79,11 @@ def test_safe_extract_statuses():
     assert set(FAILED) == {"timeout", "error", "too-long", "unfinished-reasoning"}
 
 
-def boom(text, example):
+def boom(text, example, answer_format=None):
     raise RecursionError("deep")
 
 
-def spin(text, example):
+def spin(text, example, answer_format=None):
     while True:
         pass
 

@@ -8,6 +8,7 @@ import pytest
 from tunegap.config import BackendSpec, ModelSpec
 from tunegap.extract import llm
 from tunegap.store import Store
+from tunegap.types import sha256_hex
 
 QUESTION = "How many apples does Tom have left?"
 TEXTS = [
@@ -57,65 +58,64 @@ def smollm2() -> ModelSpec:
 
 
 @pytest.mark.slow
+def _extractor(spec, max_tokens=24):
+    """The llm extractor as the scoring stage builds it: a generate function over a backend."""
+    from tunegap.scoring import _AuxiliaryModel
+
+    model = _AuxiliaryModel(spec)
+    ext = llm.LLMExtractor(spec.fingerprint(), model, chat=spec.kind == "instruct",
+                           max_tokens=max_tokens, batch_size=spec.backend.batch_size)
+    return ext, model
+
+
 def test_real_model_extracts_and_caches(smollm2, tmp_path):
     store = Store(tmp_path / "t.sqlite")
-    ext = llm.LLMExtractor(smollm2, max_tokens=24)
+    ext, model = _extractor(smollm2)
     try:
-        got = llm.extract_all(store.db, ext, [*TEXTS, TEXTS[0]])
+        got = llm.extract_all(store, ext, [*TEXTS, TEXTS[0]])
     finally:
-        ext.close()
+        model.close()
     assert set(got) == set(TEXTS)  # duplicates read once
     for answer in got.values():
         assert answer is None or (isinstance(answer, str) and answer)
     rows = store.db.execute("SELECT COUNT(*), COUNT(DISTINCT raw) FROM llm_answers").fetchone()
     assert rows[0] == len(TEXTS)
 
-    class Refuses(llm.LLMExtractor):  # a second pass must be served from the cache
-        def run(self, texts):
-            raise AssertionError(f"model called for {len(texts)} cached texts")
+    def refuses(requests):  # a second pass must be served from the cache
+        raise AssertionError(f"model called for {len(requests)} cached texts")
 
-    again = llm.extract_all(store.db, Refuses(smollm2), TEXTS)
+    again = llm.extract_all(store, llm.LLMExtractor(ext.model, refuses, chat=ext.chat), TEXTS)
     assert again == got
     store.close()
 
 
-class _CountingBackend:
+class _Counting:
     """Stands in for the auxiliary model: answers with the text's length; dies on call N."""
 
     def __init__(self, die_on: int | None = None) -> None:
         self.calls, self.die_on = 0, die_on
 
-    def check(self, requests):
-        pass
-
-    def generate(self, requests):
-        from tunegap.types import Generation
-
+    def __call__(self, requests):
         self.calls += 1
         if self.calls == self.die_on:
             raise KeyboardInterrupt  # a kill in the middle of extraction
-        return [[Generation(text=f'{{"answer": "{len(r.prompt.messages[1].content)}"}}',
-                            finish_reason="stop")] for r in requests]
-
-    def close(self):
-        pass
+        return [f'{{"answer": "{len(r.prompt.messages[1].content)}"}}' for r in requests]
 
 
 def test_answers_are_stored_as_they_arrive(tmp_path):
-    spec = ModelSpec(name="aux", kind="instruct",
-                     backend=BackendSpec(type="scripted", model="scripted:aux", batch_size=2))
     texts = [f"text number {i}" for i in range(6)]
     store = Store(tmp_path / "s.sqlite")
     try:
-        ext = llm.LLMExtractor(spec, max_tokens=512)
+        ext = llm.LLMExtractor("aux@1", _Counting(die_on=3), chat=True, max_tokens=512,
+                               batch_size=2)
         assert ext.request(texts[0]).params.max_tokens == 512  # the configured budget
-        ext._backend = _CountingBackend(die_on=3)
         with pytest.raises(KeyboardInterrupt):
-            llm.extract_all(store.db, ext, texts)
-        assert len(llm.cached(store.db, ext.model, texts)) == 4  # two batches were kept
-        ext._backend = _CountingBackend()
-        got = llm.extract_all(store.db, ext, texts)
-        assert ext._backend.calls == 1  # only the last two texts were asked again
+            llm.extract_all(store, ext, texts)
+        shas = {sha256_hex(t) for t in texts}
+        assert len(store.llm_answers(ext.model, llm.PROMPT_VERSION, shas)) == 4  # two batches
+        ext.generate = counting = _Counting()
+        got = llm.extract_all(store, ext, texts)
+        assert counting.calls == 1  # only the last two texts were asked again
         assert all(got[t] is not None for t in texts)
     finally:
         store.close()

@@ -35,7 +35,7 @@ HASHES = {"0-base": "ca1e41fdc0460d2f", "0-instruct": "bf6ef97eaf9b941a", "1-bas
 
 
 def _render(ex, setting, kind, shots=SHOTS):
-    return build_prompt(ex, SettingSpec(**setting), family="math_cot", model_kind=kind, exemplars=shots)
+    return build_prompt(ex, SettingSpec(**setting), family="math_cot", model_kind=kind, exemplars=shots).prompt
 
 
 def test_unperturbed_prompts_are_byte_identical():

@@ -18,7 +18,7 @@ ITEM, SHOTS = EXAMPLES[0], EXAMPLES[1:4]
 
 def render(**options):
     spec = SettingSpec(name="fewshot_cot", k=3, **options)
-    return build_prompt(ITEM, spec, family="math_cot", model_kind="instruct", exemplars=SHOTS)
+    return build_prompt(ITEM, spec, family="math_cot", model_kind="instruct", exemplars=SHOTS).prompt
 
 
 def test_defaults_change_nothing():
@@ -50,7 +50,7 @@ def test_thinking_switch_travels_with_the_prompt():
     assert off.template_kwargs == (("enable_thinking", False),)
     assert off.to_dict()["template_kwargs"] == {"enable_thinking": False}
     base = build_prompt(ITEM, SettingSpec(name="zeroshot_cot", thinking=False),
-                        family="math_cot", model_kind="base")
+                        family="math_cot", model_kind="base").prompt
     assert base.text is not None and base.template_kwargs == ()  # text prompts have no template
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from tunegap.backends.registry import BACKENDS, known_backends
 from tunegap.errors import UserError
+from tunegap.setting_kinds import SETTING_KINDS
 from tunegap.types import canonical_json, sha256_hex
 
 
@@ -140,7 +141,8 @@ class SettingSpec(_Strict):
             suffix += "+single"
         if not self.system_prompt:
             suffix += "+nosystem"
-        if self.name.startswith("fewshot"):
+        kind = SETTING_KINDS.get(self.name)
+        if kind is not None and kind.takes_k:
             return f"{self.name}[k={self.k}]{suffix}"
         return f"{self.name}{suffix}"
 

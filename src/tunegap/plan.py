@@ -1,12 +1,15 @@
 """Expand a RunConfig into cells and requests. Pure: loads data, never a model.
 
-A cell is (pair, side, benchmark, setting, decoding); each of its items is one Request. Identical
-requests (same model fingerprint, prompt and params) share one key and are generated once.
+A cell is (pair, side, benchmark, setting, decoding) — `records.CellKey`, the same type the
+records and the analysis use; each of its items is one Request. Identical requests (same model
+fingerprint, prompt and params) share one key and are generated once. `grid` is the one place
+that says which cells a config expands to (`tunegap plan` counts the same cells without data).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tunegap.config import DecodingSpec, ModelSpec, RunConfig, SettingSpec
@@ -16,31 +19,54 @@ from tunegap.decoding import sampling_params
 from tunegap.errors import UserError
 from tunegap.perturb.benchmark import PERTURBED, limit_seed_problems
 from tunegap.prompts import build_prompt, pick_exemplars
-from tunegap.types import Example, Request, canonical_json
-
-
-@dataclass(frozen=True)
-class Cell:
-    pair: str
-    side: str  # base | instruct
-    benchmark: str
-    setting: str
-    decoding: str
-
-    @property
-    def id(self) -> str:
-        return "|".join((self.pair, self.side, self.benchmark, self.setting, self.decoding))
+from tunegap.records import CellKey
+from tunegap.setting_kinds import SETTING_KINDS
+from tunegap.types import AnswerFormat, Example, Request, SamplingParams, canonical_json
 
 
 @dataclass(frozen=True)
 class PlanItem:
-    cell: Cell
+    cell: CellKey
     model: ModelSpec
     example: Example
     request: Request
+    # What the prompt asked the reply to end with: handed down to the extractors.
+    answer_format: AnswerFormat = AnswerFormat()
 
 
-def _check_settings(config: RunConfig) -> None:
+@dataclass(frozen=True)
+class GridCell:
+    """One cell of the grid, before its items are known."""
+
+    cell: CellKey
+    model: ModelSpec
+    setting: SettingSpec
+    decoding: DecodingSpec
+    params: SamplingParams
+
+
+def grid(config: RunConfig, bench: Benchmark) -> Iterator[GridCell]:
+    """The cells of one benchmark, in plan order: setting × decoding × pair × side (instruct
+    first), skipping settings the benchmark lacks, decodings a perturbed set leaves out, and
+    sides a decoding or a scope leaves out."""
+    spec = PERTURBED.get(bench.name)
+    for setting in config.settings:
+        if setting.name not in bench.settings:
+            continue  # e.g. MedCalc's "direct" is not a GSM8K setting
+        for dec in config.decoding:
+            if spec is not None and spec.decoding is not None and dec.column not in spec.decoding:
+                continue  # the perturb block runs under the decodings it names
+            params = sampling_params(dec)
+            for pair in config.pairs:
+                for side in ("instruct", "base"):
+                    if side not in dec.sides or not config.runs(bench.name, setting.name, side):
+                        continue
+                    model: ModelSpec = getattr(pair, side)
+                    yield GridCell(CellKey(pair.label, side, model.name, bench.name,
+                                           setting.label, dec.column), model, setting, dec, params)
+
+
+def verify_settings(config: RunConfig) -> None:
     """A setting runs on the benchmarks that define it; one that none defines is an error. A
     perturbed set runs beside its source."""
     benches = [get_benchmark(name) for name in config.all_benchmarks]
@@ -58,32 +84,37 @@ def _check_settings(config: RunConfig) -> None:
 
 def build_plan(config: RunConfig, *, check_settings: bool = True) -> list[PlanItem]:
     if check_settings:
-        _check_settings(config)
+        verify_settings(config)
     items: list[PlanItem] = []
     for bench_name in config.all_benchmarks:
         bench = get_benchmark(bench_name)
-        spec = PERTURBED.get(bench_name)
         examples = bench.load_test(config.data_dir)
         if config.limit is not None:
             # For a perturbed set the limit counts seed problems, so its originals all run.
-            examples = (limit_seed_problems(examples, config.limit) if spec is not None
+            examples = (limit_seed_problems(examples, config.limit) if bench_name in PERTURBED
                         else examples[: config.limit])
-        pool: list[Example] | None = None
-        for setting in config.settings:
-            if setting.name not in bench.settings:
-                continue  # e.g. MedCalc's "direct" is not a GSM8K setting
-            shots: list[Example] = []
-            if setting.name.startswith("fewshot") and bench.exemplars_for is None:
-                if pool is None:
-                    if bench.load_exemplars is None:
-                        raise UserError(f"benchmark '{bench_name}' has no exemplar pool for few-shot")
-                    pool = bench.load_exemplars(config.data_dir)
-                shots = pick_exemplars(pool, setting.k, config.seed)
-            for dec in config.decoding:
-                if spec is not None and spec.decoding is not None and dec.column not in spec.decoding:
-                    continue  # the perturb block runs under the decodings it names
-                items.extend(_cell_items(config, bench, examples, setting, dec, shots, pool or []))
+        pools = _ExemplarPools(config, bench)
+        for gc in grid(config, bench):
+            items.extend(_cell_items(config, bench, examples, gc, pools))
     return items
+
+
+class _ExemplarPools:
+    """A benchmark's exemplar pool, loaded once, and each setting's draw from it."""
+
+    def __init__(self, config: RunConfig, bench: Benchmark) -> None:
+        self.config, self.bench = config, bench
+        self.pool: list[Example] | None = None
+
+    def shots(self, setting: SettingSpec) -> list[Example]:
+        kind = SETTING_KINDS[setting.name]
+        if kind.exemplars != "pool" or self.bench.exemplars_for is not None:
+            return []
+        if self.pool is None:
+            if self.bench.load_exemplars is None:
+                raise UserError(f"benchmark '{self.bench.name}' has no exemplar pool for few-shot")
+            self.pool = self.bench.load_exemplars(self.config.data_dir)
+        return pick_exemplars(self.pool, setting.k, self.config.seed)
 
 
 def _variant_shots(ex: Example, shots: list[Example], pool: list[Example]) -> list[Example]:
@@ -100,29 +131,22 @@ def _variant_shots(ex: Example, shots: list[Example], pool: list[Example]) -> li
     return drawn if drawn != shots else pick_exemplars(pool, len(shots), spec["set_seed"] + 1)
 
 
-def _cell_items(config: RunConfig, bench: Benchmark, examples: list[Example],
-                setting: SettingSpec, dec: DecodingSpec, shots: list[Example],
-                pool: list[Example] = ()) -> list[PlanItem]:
-    params = sampling_params(dec)
-    bench_name, family = bench.name, bench.prompt_family
-    per_item = bench.exemplars_for is not None and setting.name.startswith(("fewshot", "oneshot"))
-    if dec.limit is not None:
-        examples = examples[: dec.limit]
+def _cell_items(config: RunConfig, bench: Benchmark, examples: list[Example], gc: GridCell,
+                pools: _ExemplarPools) -> list[PlanItem]:
+    shots = pools.shots(gc.setting)
+    per_item = (bench.exemplars_for is not None
+                and SETTING_KINDS[gc.setting.name].shows_exemplars)
+    if gc.decoding.limit is not None:
+        examples = examples[: gc.decoding.limit]
+    fingerprint = gc.model.fingerprint()  # stats the weights: once per cell, not per item
     out = []
-    for pair in config.pairs:
-        for side in ("instruct", "base"):
-            if side not in dec.sides or not config.runs(bench.name, setting.name, side):
-                continue
-            model: ModelSpec = getattr(pair, side)
-            cell = Cell(pair.label, side, bench_name, setting.label, dec.column)
-            fingerprint = model.fingerprint()  # stats the weights: once per cell, not per item
-            for ex in examples:
-                item_shots = (bench.exemplars_for(ex, config.data_dir) if per_item
-                              else _variant_shots(ex, shots, list(pool)))
-                prompt = build_prompt(ex, setting, family=family, model_kind=model.kind,
-                                      exemplars=item_shots)
-                req = Request(model=fingerprint, prompt=prompt, params=params)
-                out.append(PlanItem(cell, model, ex, req))
+    for ex in examples:
+        item_shots = (bench.exemplars_for(ex, config.data_dir) if per_item
+                      else _variant_shots(ex, shots, pools.pool or []))
+        rendered = build_prompt(ex, gc.setting, family=bench.prompt_family,
+                                model_kind=gc.model.kind, exemplars=item_shots)
+        req = Request(model=fingerprint, prompt=rendered.prompt, params=gc.params)
+        out.append(PlanItem(gc.cell, gc.model, ex, req, rendered.answer_format))
     return out
 
 
@@ -134,6 +158,7 @@ def plan_rows(items: list[PlanItem]) -> list[dict]:
             "benchmark": it.cell.benchmark, "setting": it.cell.setting,
             "decoding": it.cell.decoding, "target": it.example.target,
             "answer_type": it.example.answer_type,
+            "answer_format": it.answer_format.to_json(),
             "example_json": canonical_json(it.example.to_dict()),
             "request_json": canonical_json(it.request.to_dict()),
         }

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from tunegap.config import RunConfig
 from tunegap.data import get_benchmark
 from tunegap.decoding import strategy_label
-from tunegap.plan import _check_settings, build_plan
+from tunegap.plan import build_plan, verify_settings
+from tunegap.plan import grid as cell_grid
 
 CHARS_PER_TOKEN = 4.0  # rough for English/LaTeX with BPE tokenizers; an estimate, not a count
 
@@ -66,24 +67,18 @@ def _counted_rows(config: RunConfig, bench_name: str) -> list[GridRow]:
     if config.limit is not None:
         size = min(size, config.limit)
     rows = []
-    for setting in config.settings:
-        if setting.name not in bench.settings:
-            continue
-        for dec in config.decoding:
-            items = min(size, dec.limit) if dec.limit else size
-            samples = dec.n if dec.strategy != "greedy" else 1
-            for pair in config.pairs:
-                for side in ("instruct", "base"):
-                    if side in dec.sides and config.runs(bench_name, setting.name, side):
-                        model = getattr(pair, side)
-                        rows.append(GridRow(pair.label, side, model.name, bench_name,
-                                            setting.label, dec.column, items, items * samples,
-                                            None, items * samples * dec.max_tokens, dec.label))
+    for gc in cell_grid(config, bench):
+        items = min(size, gc.decoding.limit) if gc.decoding.limit else size
+        samples = gc.params.samples
+        c = gc.cell
+        rows.append(GridRow(c.pair, c.side, c.model, c.benchmark, c.setting, c.decoding, items,
+                            items * samples, None, items * samples * gc.params.max_tokens,
+                            gc.decoding.label))
     return rows
 
 
 def grid(config: RunConfig) -> list[GridRow]:
-    _check_settings(config)
+    verify_settings(config)
     rows: list[GridRow] = []
     for name in config.all_benchmarks:
         bench = get_benchmark(name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tunegap.types import Example, SamplingParams
+from tunegap.types import AnswerFormat, Example, FinishReason, SamplingParams
 
 # What a grade says about a sample. `correct`/`wrong` are judgements; the rest are not:
 # missing (no answer extracted), n/a (the grader does not apply to the item), timeout / error
@@ -56,11 +56,13 @@ class SampleRecord:
     samples: int  # how many samples the item's request yields (1 for greedy)
     ranked: bool  # CoT-decoding branches, in first-token rank order (not i.i.d. samples)
     output: str
-    finish_reason: str
+    finish_reason: FinishReason
     completion_tokens: int
     token_margins: tuple[tuple[float, float, float], ...]
     answers: dict[str, str | None]  # extractor → answer
     answer_status: dict[str, str]  # extractor → ok | missing | timeout | error | ...
+    # The reply shape the prompt asked for (None: a run planned before formats were stored).
+    answer_format: AnswerFormat | None
     grades: dict[tuple[str, str], GradeRecord]  # (extractor, grader) → grade
     # Filled only by a full read (store.records(full=True)), for samples.jsonl and the viewer.
     params: SamplingParams | None = None

@@ -15,20 +15,31 @@ from collections.abc import Sequence
 
 from tunegap.config import ModelSpec, RunConfig
 from tunegap.errors import UserError
-from tunegap.extract import BATCH_EXTRACTORS, FAILED, check_extractor
+from tunegap.extract import FAILED, check_extractor, is_batch, worker_ref
 from tunegap.extract import llm as llm_extract
 from tunegap.extract.reasoning import UNFINISHED, split_reasoning
-from tunegap.grade import MISSING, NOT_APPLICABLE, Grade, applies, get_grader, judges_missing
+from tunegap.grade import (
+    MISSING,
+    NOT_APPLICABLE,
+    Grade,
+    applies,
+    get_grader,
+    grader_ref,
+    judges_missing,
+    missing_requirements,
+)
 from tunegap.grade.limits import DEFAULT_LIMIT_S, ExtractJob, GraderPool, Job
 from tunegap.store import Store
-from tunegap.types import Example
+from tunegap.types import AnswerFormat, Example, Request
+
+# (request key, sample index, target, example, text to extract from, answer format)
+Unit = tuple[str, int, str, Example, "str | None", AnswerFormat]
 
 
-def _units(store: Store, config: RunConfig) -> list[tuple[str, int, str, Example, str | None]]:
-    """(request key, sample index, target, example, text to extract from) for every stored
-    sample of the plan, from the store's typed records; an item planned in several cells is one
-    unit. For a reasoning model the text is the answer after its thinking, or None when the
-    thinking never closed."""
+def _units(store: Store, config: RunConfig) -> list[Unit]:
+    """One unit per stored sample of the plan, from the store's typed records; an item planned
+    in several cells is one unit. For a reasoning model the text is the answer after its
+    thinking, or None when the thinking never closed."""
     reasoning = {m.name: m.reasoning for p in config.pairs for m in (p.base, p.instruct)}
     units, seen = [], set()
     for r in store.records():
@@ -38,8 +49,22 @@ def _units(store: Store, config: RunConfig) -> list[tuple[str, int, str, Example
             spec = reasoning.get(r.cell.model)
             text = r.output if spec is None else split_reasoning(
                 r.output, spec.start, spec.end, starts_open=spec.starts_open).answer
-            units.append((r.request_key, r.sample_index, r.example.target, r.example, text))
+            fmt = r.answer_format or _stored_before_formats(r.example)
+            units.append((r.request_key, r.sample_index, r.example.target, r.example, text, fmt))
     return units
+
+
+def _stored_before_formats(example: Example) -> AnswerFormat:
+    """A plan row written before answer formats were stored: the benchmark's default format
+    (what `strict` read then), as its prompt family words a zero-shot prompt."""
+    from tunegap.data import BENCHMARKS
+    from tunegap.prompts import FAMILIES
+
+    bench = BENCHMARKS.get(example.benchmark)
+    if bench is None:
+        return AnswerFormat()
+    return FAMILIES[bench.prompt_family].render(example, (), chat=False, setting="zeroshot_cot",
+                                                json_answer=None).answer_format
 
 
 def _llm_spec(spec: ModelSpec | None) -> ModelSpec:
@@ -49,40 +74,66 @@ def _llm_spec(spec: ModelSpec | None) -> ModelSpec:
     return spec
 
 
+class _AuxiliaryModel:
+    """The llm extractor's generate function: the backend loads on the first batch only (a
+    re-grade whose texts are all cached never loads it)."""
+
+    def __init__(self, spec: ModelSpec) -> None:
+        self.spec, self.backend = spec, None
+
+    def __call__(self, requests: Sequence[Request]) -> list[str]:
+        if self.backend is None:
+            from tunegap.backends import load_backend
+
+            self.backend = load_backend(self.spec)
+        self.backend.check(requests)
+        return [g[0].text if g else "" for g in self.backend.generate(requests)]
+
+    def close(self) -> None:
+        if self.backend is not None:
+            self.backend.close()
+            self.backend = None
+
+
 Answers = dict[tuple[str, int, str], tuple[str | None, str]]
 
 
-def extract_answers(store: Store, units: Sequence[tuple[str, int, str, Example, str]],
-                    extractors: Sequence[str], llm_extractor: ModelSpec | None = None,
-                    pool: GraderPool | None = None, llm_max_tokens: int = 64) -> Answers:
+def extract_answers(store: Store, units: Sequence[Unit], extractors: Sequence[str],
+                    llm_extractor: ModelSpec | None = None, pool: GraderPool | None = None,
+                    llm_max_tokens: int = 64) -> Answers:
     """(key, sample, extractor) → (answer, status). Per-text extractors run in the pool's
     worker processes under its time limit; a text is extracted once however many cells plan
     it. Status: ok | missing | too-long | error | timeout."""
     answers: Answers = {}
     texts = list(dict.fromkeys(u[4] for u in units if u[4] is not None))
     for name in extractors:
-        if name in BATCH_EXTRACTORS:
-            ext = llm_extract.LLMExtractor(_llm_spec(llm_extractor), max_tokens=llm_max_tokens)
+        if is_batch(name):
+            spec = _llm_spec(llm_extractor)
+            model = _AuxiliaryModel(spec)
+            ext = llm_extract.LLMExtractor(spec.fingerprint(), model, chat=spec.kind == "instruct",
+                                           max_tokens=llm_max_tokens,
+                                           batch_size=spec.backend.batch_size)
             try:
-                found = llm_extract.extract_all(store.db, ext, texts)
+                found = llm_extract.extract_all(store, ext, texts)
             finally:
-                ext.close()
-            for key, idx, _t, _ex, text in units:
+                model.close()
+            for key, idx, _t, _ex, text, _fmt in units:
                 got = None if text is None else found[text]
                 answers[(key, idx, name)] = ((got, "ok" if got is not None else "missing")
                                              if text is not None else (None, UNFINISHED))
             continue
-        # One job per distinct (text, item): the strict extractor reads the item's format.
+        # One job per distinct (text, item, answer format): strict reads the format.
         jobs: list[ExtractJob] = []
-        index: dict[tuple[str, str, str], int] = {}
-        for _key, _idx, _t, ex, text in units:
-            q = (text, ex.benchmark, ex.id)
+        index: dict[tuple[str, str, str, AnswerFormat], int] = {}
+        ref = worker_ref(name)
+        for _key, _idx, _t, ex, text, fmt in units:
+            q = (text, ex.benchmark, ex.id, fmt)
             if text is not None and q not in index:
                 index[q] = len(jobs)
-                jobs.append(ExtractJob(name, text, ex))
+                jobs.append(ExtractJob(ref, text, ex, fmt))
         results = pool.extract_many(jobs) if jobs else []
-        for key, idx, _t, ex, text in units:
-            answers[(key, idx, name)] = (results[index[(text, ex.benchmark, ex.id)]]
+        for key, idx, _t, ex, text, fmt in units:
+            answers[(key, idx, name)] = (results[index[(text, ex.benchmark, ex.id, fmt)]]
                                          if text is not None else (None, UNFINISHED))
     return answers
 
@@ -94,12 +145,9 @@ def check_scorers(extractors: Sequence[str], graders: Sequence[str]) -> None:
         check_extractor(name)
     for name in graders:
         get_grader(name)
-    if "math-verify" in graders:
-        import importlib.util
-
-        if importlib.util.find_spec("math_verify") is None:
-            raise UserError("grader 'math-verify' needs the math-verify library "
-                            "(pip install 'tunegap[grading]')")
+        missing = missing_requirements(name)
+        if missing:
+            raise UserError(f"grader '{name}' needs {missing} (pip install 'tunegap[grading]')")
 
 
 def _grade_cells(units, extractors, graders, answers: Answers):
@@ -108,7 +156,7 @@ def _grade_cells(units, extractors, graders, answers: Answers):
     cells: list[tuple[tuple[str, int, str, str, str], Grade | int]] = []
     jobs: list[Job] = []
     job_index: dict[tuple[str, str | None, str, str], int] = {}
-    for key, idx, target, ex, _text in units:
+    for key, idx, target, ex, _text, _fmt in units:
         ex_id = f"{ex.benchmark}/{ex.id}/{ex.answer_type}"
         for ename in extractors:
             answer, status = answers[(key, idx, ename)]
@@ -124,7 +172,7 @@ def _grade_cells(units, extractors, graders, answers: Answers):
                     q = (gname, answer, target, ex_id)
                     if q not in job_index:
                         job_index[q] = len(jobs)
-                        jobs.append(Job(gname, answer, target, ex))
+                        jobs.append(Job(grader_ref(gname), answer, target, ex))
                     cells.append((row_key, job_index[q]))
     return cells, jobs
 

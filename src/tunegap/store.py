@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tunegap.records import CellKey, GradeRecord, SampleRecord
-from tunegap.types import Example, Generation, Request, SamplingParams
+from tunegap.types import AnswerFormat, Example, Generation, Request, SamplingParams
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS plan (
   cell TEXT NOT NULL, example_id TEXT NOT NULL, request_key TEXT NOT NULL,
   pair TEXT NOT NULL, side TEXT NOT NULL, model TEXT NOT NULL, benchmark TEXT NOT NULL,
   setting TEXT NOT NULL, decoding TEXT NOT NULL, target TEXT NOT NULL, answer_type TEXT NOT NULL,
-  example_json TEXT NOT NULL, request_json TEXT NOT NULL,
+  example_json TEXT NOT NULL, request_json TEXT NOT NULL, answer_format TEXT,
   PRIMARY KEY (cell, example_id));
 CREATE INDEX IF NOT EXISTS plan_key ON plan(request_key);
 CREATE TABLE IF NOT EXISTS generations (
@@ -43,6 +43,9 @@ CREATE TABLE IF NOT EXISTS answers (
   request_key TEXT NOT NULL, sample_index INTEGER NOT NULL, extractor TEXT NOT NULL,
   answer TEXT, status TEXT NOT NULL DEFAULT 'ok',
   PRIMARY KEY (request_key, sample_index, extractor));
+CREATE TABLE IF NOT EXISTS llm_answers (
+  model TEXT NOT NULL, prompt_version TEXT NOT NULL, text_sha TEXT NOT NULL,
+  raw TEXT NOT NULL, answer TEXT, PRIMARY KEY (model, prompt_version, text_sha));
 CREATE TABLE IF NOT EXISTS grades (
   request_key TEXT NOT NULL, sample_index INTEGER NOT NULL, extractor TEXT NOT NULL,
   grader TEXT NOT NULL, target TEXT NOT NULL, correct INTEGER, status TEXT NOT NULL,
@@ -73,10 +76,12 @@ class Store:
         self._scored_cache: tuple[dict, dict] | None = None
 
     def _migrate(self) -> None:
-        """Columns added after a store was first written (answers.status, grades.canonical):
-        added in place, so an older run directory re-grades and re-reports."""
+        """Columns added after a store was first written (answers.status, grades.canonical,
+        plan.answer_format): added in place, so an older run directory re-grades and re-reports
+        (a plan row without an answer format gets its benchmark's default, scoring.py)."""
         for table, column, decl in (("answers", "status", "TEXT NOT NULL DEFAULT 'ok'"),
-                                    ("grades", "canonical", "TEXT")):
+                                    ("grades", "canonical", "TEXT"),
+                                    ("plan", "answer_format", "TEXT")):
             have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
             if column not in have:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
@@ -120,12 +125,30 @@ class Store:
     def sample_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM generations").fetchone()[0]
 
+    def has_status(self, status: str) -> bool:
+        """Whether any stored answer or grade has this status (e.g. "timeout")."""
+        return any(self.db.execute(f"SELECT 1 FROM {table} WHERE status = ? LIMIT 1",
+                                   (status,)).fetchone() for table in ("answers", "grades"))
+
+    # ---- the llm extractor's cache (extract/llm.py AnswerCache)
+    def llm_answers(self, model: str, version: str, shas: set[str]) -> dict[str, str | None]:
+        """text sha → answer, for the texts this auxiliary model has already read."""
+        rows = self.db.execute("SELECT text_sha, answer FROM llm_answers WHERE model = ? AND "
+                               "prompt_version = ?", (model, version)).fetchall()
+        return {sha: ans for sha, ans in rows if sha in shas}
+
+    def save_llm_answers(self, model: str, version: str,
+                         rows: Sequence[tuple[str, str, str | None]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO llm_answers VALUES (?,?,?,?,?)",
+                            [(model, version, sha, raw, ans) for sha, raw, ans in rows])
+
     # ---- plan
     def replace_plan(self, rows: Iterable[dict[str, Any]]) -> None:
         """The plan is derived from the config; the latest run's plan replaces the previous one
         (generations stay, so changing --limit or a setting reuses everything already made)."""
         cols = ("cell", "example_id", "request_key", "pair", "side", "model", "benchmark",
-                "setting", "decoding", "target", "answer_type", "example_json", "request_json")
+                "setting", "decoding", "target", "answer_type", "example_json", "request_json",
+                "answer_format")
         with self.transaction() as db:
             db.execute("DELETE FROM plan")
             db.executemany(
@@ -252,7 +275,7 @@ class Store:
         """
         answers, grades = self._scored()
         plan_cols = ("cell, pair, side, model, benchmark, setting, decoding, example_json, target, "
-                     "request_key, json_extract(request_json, '$.params')")
+                     "request_key, json_extract(request_json, '$.params'), answer_format")
         if full:
             plan_cols += ", json_extract(request_json, '$.prompt')"
         gen_cols = "sample_index, text, finish_reason, completion_tokens, extra_json"
@@ -263,10 +286,11 @@ class Store:
         examples: dict[str, Example] = {}
         cells: dict[str, CellKey] = {}
         params_of: dict[str, tuple[dict[str, Any], SamplingParams]] = {}
+        formats: dict[str, AnswerFormat] = {}
         no_answers: tuple[dict, dict] = ({}, {})
         for prow in self.db.execute(f"SELECT {plan_cols} FROM plan ORDER BY rowid").fetchall():
             (cell_id, pair, side, model, bench, setting, decoding, ex_json, target, key,
-             params_json) = prow[:11]
+             params_json, fmt_json) = prow[:12]
             ex = examples.get(ex_json)
             if ex is None:
                 ex = examples[ex_json] = Example(**json.loads(ex_json))
@@ -280,7 +304,10 @@ class Store:
             raw, params = got
             ranked = raw.get("cot_branches", 0) > 0
             samples = params.samples
-            prompt = json.loads(prow[11]) if full else None
+            prompt = json.loads(prow[12]) if full else None
+            fmt = formats.get(fmt_json)
+            if fmt is None and fmt_json is not None:
+                fmt = formats[fmt_json] = AnswerFormat.from_json(fmt_json)
             for grow in self.db.execute(gen_sql, (key,)):
                 idx, text, finish, ctoks, extra_json = grow[:5]
                 margins: tuple = ()
@@ -292,7 +319,7 @@ class Store:
                     cell=cell, example=ex, request_key=key, sample_index=idx, samples=samples,
                     ranked=ranked, output=text, finish_reason=finish,
                     completion_tokens=ctoks or 0, token_margins=margins, answers=found[0],
-                    answer_status=found[1],
+                    answer_status=found[1], answer_format=fmt,
                     grades=grades.get((key, idx), {}).get(target, {}),
                     params=params if full else None, prompt=prompt,
                     rendered_prompt=grow[5] if full else None,

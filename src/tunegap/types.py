@@ -5,7 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+# How an item's target reads (the graders parse it accordingly).
+AnswerType = Literal["number", "decimal", "integer", "latex", "date", "weeks_days", "none"]
+# Why a generation ended: a stop string or end-of-generation token, the token budget, a
+# backend failure, or not reported (imported generations).
+FinishReason = Literal["stop", "length", "error", "unknown"]
+# The reply shape a prompt asks for (AnswerFormat.style): "The answer is N.", \boxed{...}, a
+# JSON object with an "answer" field, or the value alone.
+AnswerStyle = Literal["answer_is", "boxed", "json", "bare"]
 
 
 def canonical_json(obj: Any) -> str:
@@ -25,7 +34,7 @@ class Example:
     id: str
     question: str
     target: str
-    answer_type: str = "number"  # number | decimal | integer | latex | date | weeks_days | none
+    answer_type: AnswerType = "number"
     context: str | None = None  # e.g. a patient note
     meta: dict[str, Any] = field(default_factory=dict)  # category, seed_id, perturbation, ...
     solution: str | None = None  # worked solution, used when the item serves as an exemplar
@@ -68,6 +77,30 @@ class Prompt:
         if self.template_kwargs:  # only when set: every other prompt keeps its request key
             d["template_kwargs"] = dict(self.template_kwargs)
         return d
+
+
+@dataclass(frozen=True)
+class AnswerFormat:
+    """What a prompt asked the model to end its reply with. The prompt family decides it when it
+    renders the prompt; the plan hands it down with the request, and the `strict` extractor
+    reads only this format. Not part of the request key: the prompt text already says it."""
+
+    style: AnswerStyle = "answer_is"
+
+    def to_json(self) -> str:
+        return canonical_json({"style": self.style})
+
+    @classmethod
+    def from_json(cls, text: str) -> AnswerFormat:
+        return cls(**json.loads(text))
+
+
+@dataclass(frozen=True)
+class RenderedPrompt:
+    """A prompt family's output: the prompt and the answer format it asks for."""
+
+    prompt: Prompt
+    answer_format: AnswerFormat
 
 
 @dataclass(frozen=True)
@@ -122,7 +155,7 @@ class Generation:
     """One output for one request sample."""
 
     text: str
-    finish_reason: str  # stop | length | error
+    finish_reason: FinishReason
     prompt_tokens: int = 0
     completion_tokens: int = 0
     rendered_prompt: str | None = None  # the exact text fed to the model, when known

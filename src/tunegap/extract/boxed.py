@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tunegap.types import Example
+from tunegap.types import AnswerFormat, Example
 
 _OPEN = re.compile(r"\\(?:boxed|fbox)\s*\{")
 # `\boxed 5` (no braces) is legal LaTeX for a single token.
@@ -48,6 +48,7 @@ def all_boxed(text: str) -> list[str]:
     return [s for _, s in sorted(found)]
 
 
-def extract(text: str, example: Example | None = None) -> str | None:
+def extract(text: str, example: Example | None = None,
+            answer_format: AnswerFormat | None = None) -> str | None:
     boxes = [b for b in all_boxed(text) if b]
     return boxes[-1] if boxes else None

@@ -23,7 +23,7 @@ from typing import Any
 
 import json_repair
 
-from tunegap.types import Example
+from tunegap.types import AnswerFormat, Example
 
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)(?:```|$)", re.DOTALL | re.IGNORECASE)
 _NONE = {"", "none", "null", "n/a"}
@@ -110,5 +110,6 @@ def answer_field(text: str, key: str = "answer") -> str | None:
     return None
 
 
-def extract(text: str, example: Example | None = None) -> str | None:
+def extract(text: str, example: Example | None = None,
+            answer_format: AnswerFormat | None = None) -> str | None:
     return answer_field(text)

@@ -1,8 +1,9 @@
 """llm: an auxiliary model reads the output and reports its first final answer (the paper's
-extractor, in tunegap's words). It is a *batch* extractor: scoring.py hands it every text that
-has no cached extraction yet, and the results are cached in the run store (`llm_answers`), keyed
-by the extractor model's fingerprint, the prompt version and the text's hash, so a re-grade never
-reloads the model for texts it has already read.
+extractor, in tunegap's words). It is a *batch* extractor, and owns neither a model nor a table:
+the scoring stage gives it a generate function (requests → reply texts, loading the model on
+first need) and a cache (`AnswerCache`, the run store's `llm_answers`), keyed by the extractor
+model's fingerprint, the prompt version and the text's hash, so a re-grade never reloads the
+model for texts it has already read.
 
 The auxiliary model is not shown the question, only the text. Its reply is parsed as JSON
 {"answer": ...} (repaired when broken); anything else, "none" included, is a missing answer.
@@ -10,10 +11,9 @@ The auxiliary model is not shown the question, only the text. Its reply is parse
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
 
-from tunegap.config import ModelSpec
 from tunegap.extract.jsonfield import answer_field
 from tunegap.extract.reasoning import split_reasoning
 from tunegap.types import Message, Prompt, Request, SamplingParams, sha256_hex
@@ -30,11 +30,20 @@ INSTRUCTIONS = (
     'If the text gives no final answer, reply {"answer": "none"}.'
 )
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS llm_answers (
-  model TEXT NOT NULL, prompt_version TEXT NOT NULL, text_sha TEXT NOT NULL,
-  raw TEXT NOT NULL, answer TEXT, PRIMARY KEY (model, prompt_version, text_sha));
-"""
+# The auxiliary model, as the scoring stage hands it over: a batch of requests → one reply each.
+Generate = Callable[[Sequence[Request]], list[str]]
+
+
+class AnswerCache(Protocol):
+    """Where read texts are kept (store.Store implements it), by text hash."""
+
+    def llm_answers(self, model: str, version: str,
+                    shas: set[str]) -> dict[str, str | None]: ...
+
+    def save_llm_answers(self, model: str, version: str,
+                         rows: Sequence[tuple[str, str, str | None]]) -> None:
+        """rows: (text sha, raw reply, answer)."""
+        ...
 
 
 def build_prompt(text: str, *, chat: bool) -> Prompt:
@@ -59,75 +68,36 @@ def parse_reply(raw: str, *, chat: bool) -> str | None:
 
 
 class LLMExtractor:
-    """Batch extraction through any backend. The backend is loaded on first need only."""
+    """Batch extraction through a generate function. `model` is the auxiliary model's
+    fingerprint (the cache key), `chat` whether it takes chat prompts (an instruct model)."""
 
-    def __init__(self, spec: ModelSpec, *, max_tokens: int = 64) -> None:
-        self.spec = spec
-        self.model = spec.fingerprint()
-        self.chat = spec.kind == "instruct"
-        self.max_tokens = max_tokens
-        self._backend = None
+    def __init__(self, model: str, generate: Generate, *, chat: bool, max_tokens: int = 64,
+                 batch_size: int = 8) -> None:
+        self.model, self.generate, self.chat = model, generate, chat
+        self.max_tokens, self.batch_size = max_tokens, max(1, batch_size)
 
     def request(self, text: str) -> Request:
         return Request(model=self.model, prompt=build_prompt(text, chat=self.chat),
                        params=SamplingParams(max_tokens=self.max_tokens, temperature=0.0))
 
-    def run(self, texts: Sequence[str]) -> list[tuple[str, str | None]]:
-        """(raw reply, answer) for each text, in order."""
-        return [(raw, ans) for batch in self.batches(texts) for _t, raw, ans in batch]
-
     def batches(self, texts: Sequence[str]) -> Iterator[list[tuple[str, str, str | None]]]:
-        """(text, raw reply, answer) a batch at a time, as the backend returns them."""
-        if not texts:
-            return
-        if self._backend is None:
-            from tunegap.backends import load_backend
-
-            self._backend = load_backend(self.spec)
-        requests = [self.request(t) for t in texts]
-        self._backend.check(requests)
-        size = max(1, self.spec.backend.batch_size)
-        for start in range(0, len(requests), size):
-            gens = self._backend.generate(requests[start : start + size])
-            yield [(t, g[0].text if g else "", parse_reply(g[0].text if g else "", chat=self.chat))
-                   for t, g in zip(texts[start : start + size], gens)]
-
-    def close(self) -> None:
-        if self._backend is not None:
-            self._backend.close()
-            self._backend = None
+        """(text, raw reply, answer) a batch at a time, as the model returns them."""
+        for start in range(0, len(texts), self.batch_size):
+            part = texts[start : start + self.batch_size]
+            replies = self.generate([self.request(t) for t in part])
+            yield [(t, raw, parse_reply(raw, chat=self.chat))
+                   for t, raw in zip(part, replies, strict=True)]
 
 
-# ---------------------------------------------------------------- cache in the run store
-
-
-def _ensure(db: sqlite3.Connection) -> None:
-    db.executescript(SCHEMA)
-
-
-def cached(db: sqlite3.Connection, model: str, texts: Sequence[str]) -> dict[str, str | None]:
-    """text sha → cached answer, for the texts this model has already read."""
-    _ensure(db)
-    want = {sha256_hex(t) for t in texts}
-    rows = db.execute("SELECT text_sha, answer FROM llm_answers WHERE model = ? AND "
-                      "prompt_version = ?", (model, PROMPT_VERSION)).fetchall()
-    return {sha: ans for sha, ans in rows if sha in want}
-
-
-def save(db: sqlite3.Connection, model: str, rows: Sequence[tuple[str, str, str | None]]) -> None:
-    """rows: (text, raw reply, answer)."""
-    _ensure(db)
-    db.executemany("INSERT OR REPLACE INTO llm_answers VALUES (?,?,?,?,?)",
-                   [(model, PROMPT_VERSION, sha256_hex(t), raw, ans) for t, raw, ans in rows])
-
-
-def extract_all(db: sqlite3.Connection, extractor: LLMExtractor,
+def extract_all(cache: AnswerCache, extractor: LLMExtractor,
                 texts: Sequence[str]) -> dict[str, str | None]:
     """text → answer for every text; only uncached texts reach the model."""
     unique = list(dict.fromkeys(texts))
-    have = cached(db, extractor.model, unique)
+    have = cache.llm_answers(extractor.model, PROMPT_VERSION, {sha256_hex(t) for t in unique})
     todo = [t for t in unique if sha256_hex(t) not in have]
     for batch in extractor.batches(todo):
-        save(db, extractor.model, batch)  # as it arrives: a kill loses at most one batch
+        # Saved as it arrives: a kill loses at most one batch.
+        cache.save_llm_answers(extractor.model, PROMPT_VERSION,
+                               [(sha256_hex(t), raw, ans) for t, raw, ans in batch])
         have.update({sha256_hex(t): ans for t, _raw, ans in batch})
     return {t: have[sha256_hex(t)] for t in unique}

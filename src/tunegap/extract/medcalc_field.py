@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from tunegap.types import Example
+from tunegap.types import AnswerFormat, Example
 
 _TOKENS = re.compile(r'[Aa]nswer":\s*|\}|\n')
 PLACEHOLDERS = frozenset({"str(short_and_direct_answer_of_the_question)",
@@ -43,7 +43,8 @@ def answer_matches(text: str) -> list[str]:
     return found
 
 
-def extract(text: str, example: Example | None = None) -> str | None:
+def extract(text: str, example: Example | None = None,
+            answer_format: AnswerFormat | None = None) -> str | None:
     found = answer_matches(text)
     if not found:
         return None

@@ -1,8 +1,10 @@
 """strict: only the answer format the prompt asked for.
 
-The format belongs to the benchmark's prompt family (`ANSWER_FORMAT` in prompts/<family>.py):
-`answer_is` reads "The answer is N." (first occurrence that closes the statement); `boxed` reads
-the last `\\boxed{...}`; `json` reads the `answer` field of the JSON object the prompt asked for.
+The prompt family decides the format when it renders the prompt, and the plan hands it down with
+the request (`AnswerFormat`): `answer_is` reads "The answer is N." (first occurrence that closes
+the statement); `boxed` reads the last `\\boxed{...}`; `json` reads the `answer` field of the
+JSON object the prompt asked for; `bare` reads a reply that is the value alone (one short line).
+Without a format (a text read on its own), "The answer is N." is what it looks for.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable
 
 from tunegap.extract import boxed, jsonfield
 from tunegap.extract.numbers import NUMBER, atomic, clean_number, normalize_text
-from tunegap.types import Example
+from tunegap.types import AnswerFormat, AnswerStyle, Example
 
 # The number must close the statement ("The answer is 12 apples." counts; "The answer is
 # 41 + 37 = 78" does not: that is arithmetic, not the asked-for format). Up to three unit words
@@ -32,22 +34,25 @@ def answer_is(text: str) -> str | None:
     return clean_number(m.group("ans")) if m else None
 
 
-FORMATS: dict[str, Callable[[str], str | None]] = {
+BARE_MAX_CHARS = 40  # "the value alone": a date, a (weeks, days) pair, a number with its sign
+
+
+def bare(text: str) -> str | None:
+    """The reply when it is the value alone: one non-empty line, short, a final period dropped."""
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    if len(lines) != 1 or len(lines[0]) > BARE_MAX_CHARS:
+        return None
+    return lines[0].rstrip(".").strip() or None
+
+
+FORMATS: dict[AnswerStyle, Callable[[str], str | None]] = {
     "answer_is": answer_is,
     "boxed": lambda text: boxed.extract(text),
     "json": jsonfield.answer_field,
+    "bare": bare,
 }
 
 
-def answer_format(example: Example | None) -> str:
-    if example is None:
-        return "answer_is"
-    from tunegap.data import get_benchmark
-    from tunegap.prompts import FAMILIES
-
-    family = FAMILIES[get_benchmark(example.benchmark).prompt_family]
-    return getattr(family, "ANSWER_FORMAT", "answer_is")
-
-
-def extract(text: str, example: Example | None = None) -> str | None:
-    return FORMATS[answer_format(example)](text)
+def extract(text: str, example: Example | None = None,
+            answer_format: AnswerFormat | None = None) -> str | None:
+    return FORMATS[(answer_format or AnswerFormat()).style](text)

@@ -5,11 +5,15 @@ Each grader module declares ANSWER_TYPES (and may define `applies(example)`): an
 them is "n/a" for that grader, recorded as not applicable rather than as wrong. A grader never
 raises on any answer (tests/test_hostile_fuzz.py holds every grader to that) and, when it can
 read the answer, returns its canonical form (Grade.canonical: one string per value, on which
-maj@k votes).
+maj@k votes). A grader that needs an optional library names its import in `REQUIRES`.
+
+Adding a grader: one module with `grade`, `ANSWER_TYPES` (or `applies`), plus one
+`register_grader` call (here for a built-in).
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from types import ModuleType
 
@@ -36,6 +40,31 @@ MODULES: dict[str, ModuleType] = {
     "unanswerable": unanswerable,
 }
 GRADERS: dict[str, Grader] = {name: mod.grade for name, mod in MODULES.items()}
+_BUILTIN = dict(MODULES)  # known to every process, worker processes included
+
+
+def register_grader(name: str, module: ModuleType) -> None:
+    """Add (or replace) a grader. Worker processes import it by its module's name, so the
+    module must be importable (a package module, or one on sys.path)."""
+    MODULES[name] = module
+    GRADERS[name] = module.grade
+
+
+def grader_ref(name: str) -> str:
+    """How a worker process finds this grader: built-ins by name, registered ones by
+    "module:grade" (a fresh interpreter has not seen the registration)."""
+    mod = MODULES.get(name)
+    if mod is None or _BUILTIN.get(name) is mod:
+        return name
+    return f"{mod.__name__}:grade"
+
+
+def missing_requirements(name: str) -> str | None:
+    """The first optional library this grader needs that is not installed, if any."""
+    for package in getattr(MODULES[name], "REQUIRES", ()):
+        if importlib.util.find_spec(package) is None:
+            return package
+    return None
 
 
 def get_grader(name: str) -> Grader:
@@ -66,4 +95,4 @@ def grade_now(name: str, answer: str | None, target: str, example: Example) -> G
 
 
 __all__ = ["GRADERS", "MISSING", "NOT_APPLICABLE", "TIMEOUT", "Grade", "applies", "get_grader",
-           "grade_now", "judges_missing"]
+           "grade_now", "grader_ref", "judges_missing", "missing_requirements", "register_grader"]

@@ -27,7 +27,7 @@ from typing import Any
 
 from tunegap.grade.base import TIMEOUT, Grade
 from tunegap.grade.worker import EXTRACT
-from tunegap.types import Example
+from tunegap.types import AnswerFormat, Example
 
 DEFAULT_LIMIT_S = 5.0
 CHUNK_CHARS = 8 << 20
@@ -44,9 +44,10 @@ class Job:
 
 @dataclass(frozen=True)
 class ExtractJob:
-    extractor: str  # a registered extractor name, or "module:function"
+    extractor: str  # how a worker finds it: a built-in name, or "module:function"
     text: str
     example: Example
+    answer_format: AnswerFormat | None = None  # what the prompt asked for (strict reads it)
 
 
 class WorkerDied(RuntimeError):
@@ -176,8 +177,10 @@ class GraderPool:
     def extract_many(self, jobs: Sequence[ExtractJob]) -> list[tuple[str | None, str]]:
         """(answer, status) per job: extraction under the same limit as grading; status is
         ok | missing | too-long | error | timeout, and nothing raises."""
-        grades = self.grade_many([Job(EXTRACT + j.extractor, j.text, "", j.example)
-                                  for j in jobs])
+        # An extraction has no target: that slot carries the answer format to the worker.
+        grades = self.grade_many([Job(EXTRACT + j.extractor, j.text,
+                                      j.answer_format.to_json() if j.answer_format else "",
+                                      j.example) for j in jobs])
         return [(g.canonical if g.status == "ok" else None, g.status) for g in grades]
 
     def grade_many(self, jobs: Sequence[Job]) -> list[Grade]:

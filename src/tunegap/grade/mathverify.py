@@ -16,6 +16,7 @@ from tunegap.grade.base import MISSING, Grade
 from tunegap.types import Example
 
 ANSWER_TYPES = frozenset({"latex", "number", "integer", "decimal"})
+REQUIRES = ("math_verify",)  # the optional library (pip install 'tunegap[grading]')
 
 _CONFIG = None
 

@@ -2,7 +2,8 @@
 
 In: a list of [grader, answer, target, example dict] per line. Out: [correct, status, canonical] per item.
 An item whose grader is "extract:NAME" is an extraction instead: `answer` holds the output text,
-and the reply is [None, extraction status, extracted answer] (see tunegap.extract.safe_extract).
+`target` the answer format the prompt asked for (AnswerFormat JSON, or ""), and the reply is
+[None, extraction status, extracted answer] (see tunegap.extract.safe_extract).
 The parent owns the time limit; this process only grades, and is killed when an item runs long.
 """
 
@@ -21,9 +22,11 @@ EXTRACT = "extract:"
 def _extraction(name: str):
     from tunegap.extract import safe_extract
     from tunegap.grade.base import Grade
+    from tunegap.types import AnswerFormat
 
-    def run(text, _target, example):
-        answer, status = safe_extract(name, text, example)
+    def run(text, answer_format, example):
+        fmt = AnswerFormat.from_json(answer_format) if answer_format else None
+        answer, status = safe_extract(name, text, example, fmt)
         return Grade(None, status, answer)
 
     return run

@@ -29,7 +29,10 @@ from tunegap.config import (
 from tunegap.data import get_benchmark
 from tunegap.errors import UserError
 from tunegap.importing.sources import ImportedSample, Source
-from tunegap.plan import Cell, PlanItem, plan_rows
+from tunegap.plan import PlanItem, plan_rows
+from tunegap.prompts import build_prompt
+from tunegap.records import CellKey
+from tunegap.setting_kinds import SETTING_KINDS
 from tunegap.types import Example, Generation, Prompt, Request, SamplingParams
 
 # lm-eval task → tunegap benchmark, so the benchmark's graders apply.
@@ -219,6 +222,8 @@ def plan_import(sources: Sequence[Source], opts: ImportOptions
     config = config.model_copy(update={"graders": config.resolved_graders()})
     items: list[PlanItem] = []
     gens: dict[str, list[Generation]] = {}
+    bench_family = get_benchmark(opts.benchmark).prompt_family
+    format_setting = setting if setting.name in SETTING_KINDS else SettingSpec(name="zeroshot_cot")
     for (side, item), group in sorted(grouped.items(), key=lambda kv: (kv[0][0] != "instruct",
                                                                        kv[1][0].ref.line)):
         if item not in examples:
@@ -230,8 +235,12 @@ def plan_import(sources: Sequence[Source], opts: ImportOptions
         # item, so two items (or two sides) that share a prompt keep their own generations.
         req = Request(model=f"{side}:{names[side]}@imported#{item}", prompt=prompt,
                       params=params)
-        cell = Cell(opts.pair, side, opts.benchmark, setting.label, DECODING)
-        items.append(PlanItem(cell, specs[side], examples[item], req))
+        cell = CellKey(opts.pair, side, names[side], opts.benchmark, setting.label, DECODING)
+        # The answer format tunegap's own prompt for this item and setting asks for (what
+        # `strict` reads): the imported prompt was written for the same benchmark.
+        fmt = build_prompt(examples[item], format_setting, family=bench_family,
+                           model_kind=side, exemplars=()).answer_format
+        items.append(PlanItem(cell, specs[side], examples[item], req, fmt))
         gens[req.key] = [Generation(text=s.output, finish_reason="unknown") for s in group]
     return config, items, gens, warnings
 

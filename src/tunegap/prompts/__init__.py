@@ -1,22 +1,35 @@
-"""Prompt settings: turn an Example into a Prompt for a base (text) or instruct (chat) model."""
+"""Prompt settings: turn an Example into a Prompt for a base (text) or instruct (chat) model,
+with the answer format the prompt asks for (`RenderedPrompt`).
+
+A prompt family is a module with one function of one signature (`PromptFamily`); a benchmark
+names its family (`Benchmark.prompt_family`). Adding a family: one module, one line in FAMILIES.
+"""
 
 from __future__ import annotations
 
-import inspect
 import random
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from tunegap.config import SettingSpec
 from tunegap.errors import UserError
 from tunegap.prompts import latex_cot, math_cot, medcalc
-from tunegap.types import Example, Message, Prompt
+from tunegap.setting_kinds import SETTING_KINDS
+from tunegap.types import Example, Message, Prompt, RenderedPrompt
 
-# direct: answer with no reasoning (MedCalc); oneshot_cot: a per-item exemplar (MedCalc,
-# MATH-Perturb)
-SETTINGS = ("zeroshot_cot", "fewshot_cot", "oneshot_cot", "direct")
-FAMILIES = {"math_cot": math_cot, "latex_cot": latex_cot, "medcalc": medcalc}
-SHOT_SETTINGS = ("fewshot_cot", "oneshot_cot")  # the settings that show exemplars
+
+class PromptFamily(Protocol):
+    """`render` words one item: zero-shot when `exemplars` is empty; `setting` is a name in
+    setting_kinds.SETTING_KINDS; `json_answer` asks for a JSON object (True), a plain answer
+    (False), or the family's own default (None)."""
+
+    def render(self, example: Example, exemplars: Sequence[Example], *, chat: bool, setting: str,
+               json_answer: bool | None) -> RenderedPrompt: ...
+
+
+FAMILIES: dict[str, PromptFamily] = {"math_cot": math_cot, "latex_cot": latex_cot,
+                                     "medcalc": medcalc}
 
 
 def pick_exemplars(pool: Sequence[Example], k: int, seed: int) -> list[Example]:
@@ -33,22 +46,19 @@ def build_prompt(
     family: str,
     model_kind: str,
     exemplars: Sequence[Example] = (),
-) -> Prompt:
-    if setting.name not in SETTINGS:
-        raise UserError(f"unknown setting '{setting.name}' (known: {', '.join(SETTINGS)})")
+) -> RenderedPrompt:
+    kind = SETTING_KINDS.get(setting.name)
+    if kind is None:
+        raise UserError(f"unknown setting '{setting.name}' (known: {', '.join(SETTING_KINDS)})")
     chat = setting.chat if setting.chat is not None else model_kind == "instruct"
-    shots = exemplars if setting.name in SHOT_SETTINGS else ()
-    module = FAMILIES[family]
-    # Families with several answer styles (MedCalc's direct vs CoT) take the setting name.
-    takes_setting = "setting" in inspect.signature(module.render).parameters
-    extra = {"setting": setting.name} if takes_setting else {}
+    shots = exemplars if kind.shows_exemplars else ()
     # json_answer names the sides asked for JSON; the others get the family's plain answer
     # format. Unset, each family keeps its own default (MedCalc-Bench's official prompts ask
     # every model for JSON; the math families ask for "The answer is N." or a box).
-    if setting.json_answer:
-        extra["json_answer"] = model_kind in setting.json_answer
-    prompt = module.render(example, shots, chat=chat, **extra)
-    return shape_chat(prompt, setting) if prompt.is_chat else prompt
+    json_answer = (model_kind in setting.json_answer) if setting.json_answer else None
+    out = FAMILIES[family].render(example, shots, chat=chat, setting=setting.name,
+                                  json_answer=json_answer)
+    return replace(out, prompt=shape_chat(out.prompt, setting)) if out.prompt.is_chat else out
 
 
 def shape_chat(prompt: Prompt, setting: SettingSpec) -> Prompt:

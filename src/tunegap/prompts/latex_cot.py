@@ -1,8 +1,9 @@
 """Prompt settings for competition math with LaTeX answers (MATH-500, MATH-Perturb).
 
 The model is asked to reason and to put its final answer in \\boxed{...}, which the `strict`
-extractor reads (ANSWER_FORMAT "boxed"). Exemplars are worked MATH solutions, which already end
-in a box. A base model gets "Problem: ... Solution:" text; an instruct model gets chat turns.
+extractor reads (with `json_answer`: the JSON object's "answer" field). Exemplars are worked
+MATH solutions, which already end in a box. A base model gets "Problem: ... Solution:" text;
+an instruct model gets chat turns.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tunegap.prompts.layout import chat_prompt, text_prompt, worked_json
-from tunegap.types import Example, Prompt
+from tunegap.types import AnswerFormat, Example, Prompt, RenderedPrompt
 
 INSTRUCTION = (
     "Solve the problem, showing your reasoning. Write the final answer in simplest form inside "
     "\\boxed{}, for example \\boxed{\\frac{3}{4}}."
 )
 COT_TRIGGER = "Let's think step by step."
-ANSWER_FORMAT = "boxed"
 TEXT_STOPS = ("\nProblem:", "\n\n\n\n")
 
 JSON_INSTRUCTION = (
@@ -34,9 +34,16 @@ def _worked(ex: Example) -> str:
     return solution
 
 
-def render(example: Example, exemplars: Sequence[Example], *, chat: bool,
-           json_answer: bool = False, setting: str = "zeroshot_cot") -> Prompt:
-    """zero-shot when `exemplars` is empty, one/few-shot otherwise."""
+def render(example: Example, exemplars: Sequence[Example], *, chat: bool, setting: str,
+           json_answer: bool | None) -> RenderedPrompt:
+    """zero-shot when `exemplars` is empty, one/few-shot otherwise; a boxed answer unless
+    `json_answer`."""
+    return RenderedPrompt(_render(example, exemplars, chat=chat, json_answer=bool(json_answer)),
+                          AnswerFormat("json" if json_answer else "boxed"))
+
+
+def _render(example: Example, exemplars: Sequence[Example], *, chat: bool,
+            json_answer: bool) -> Prompt:
     instruction = JSON_INSTRUCTION if json_answer else INSTRUCTION
     worked = worked_json if json_answer else _worked
     if chat:

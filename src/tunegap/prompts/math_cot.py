@@ -2,7 +2,8 @@
 
 Both sides of a pair see the same words. A base model gets them as plain completion text
 ("Question: ... Answer:"); an instruct model gets them as chat turns through its own template.
-The answer format asked for ("The answer is N.") is what the `strict` extractor reads.
+The answer format asked for ("The answer is N.", or the JSON object's "answer" field) is what
+the `strict` extractor reads; `render` returns it with the prompt.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ import json
 from collections.abc import Sequence
 
 from tunegap.prompts.layout import chat_prompt, text_prompt
-from tunegap.types import Example, Prompt
+from tunegap.types import AnswerFormat, Example, Prompt, RenderedPrompt
 
 INSTRUCTION = (
     "Reason through the problem one step at a time, then state the result on a final line "
     'that reads "The answer is N." with N a number.'
 )
 COT_TRIGGER = "Let's think step by step."
-# What the `strict` extractor reads for this family (see extract/strict.py).
-ANSWER_FORMAT = "answer_is"
 # A base model continues the pattern; stop before it writes the next question.
 TEXT_STOPS = ("\nQuestion:", "\n\n\n")
 
@@ -43,13 +42,21 @@ def _user_turn(ex: Example, instruction: str = INSTRUCTION) -> str:
     return f"{ex.question}\n\n{instruction}"
 
 
-def render(example: Example, exemplars: Sequence[Example], *, chat: bool,
-           json_answer: bool = False) -> Prompt:
-    """zero-shot when `exemplars` is empty, few-shot otherwise."""
+def render(example: Example, exemplars: Sequence[Example], *, chat: bool, setting: str,
+           json_answer: bool | None) -> RenderedPrompt:
+    """zero-shot when `exemplars` is empty, few-shot otherwise; plain answers unless
+    `json_answer`. Every setting of this family reasons, so `setting` changes nothing here."""
     if json_answer:
-        return _render_json(example, exemplars, chat=chat)
+        return RenderedPrompt(_render_json(example, exemplars, chat=chat), AnswerFormat("json"))
     if example.meta.get("prompt_format"):  # a prompt-format variant (perturb/kinds.py)
-        return _render_variant(example, exemplars, chat=chat, fmt=example.meta["prompt_format"])
+        # Every variant still asks for "The answer is N." (perturb/kinds.py FORMATS).
+        prompt = _render_variant(example, exemplars, chat=chat, fmt=example.meta["prompt_format"])
+    else:
+        prompt = _render_plain(example, exemplars, chat=chat)
+    return RenderedPrompt(prompt, AnswerFormat("answer_is"))
+
+
+def _render_plain(example: Example, exemplars: Sequence[Example], *, chat: bool) -> Prompt:
     if chat:
         # Zero-shot CoT = the trigger appended to the question, as in the paper's protocol.
         return chat_prompt([(_user_turn(ex), _worked(ex)) for ex in exemplars],

@@ -1,7 +1,7 @@
 """MedCalc-Bench's three settings: direct answer, zero-shot CoT, one-shot CoT.
 
-By default every setting asks for a JSON object, as the official prompts do (ANSWER_FORMAT
-"json": the `strict` extractor reads its "answer" field); the CoT settings ask for
+By default every setting asks for a JSON object, as the official prompts do (the `strict`
+extractor reads its "answer" field); the CoT settings ask for
 {"step_by_step_thinking", "answer"}, direct for {"answer"} alone, with no reasoning. A side that
 a setting's `json_answer` leaves out is asked for a plain answer instead: the value alone
 (direct), or its reasoning ending in "The answer is X." (CoT), with a plain exemplar. The
@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tunegap.prompts.layout import chat_prompt, text_prompt, worked_json
-from tunegap.types import Example, Prompt
+from tunegap.setting_kinds import setting_kind
+from tunegap.types import AnswerFormat, Example, Prompt, RenderedPrompt
 
-ANSWER_FORMAT = "json"
 TEXT_STOPS = ("\nPatient note:", "\n\n\n\n")
 
 _ROLE = ("You help clinicians by computing medical scores and values from a patient note. "
@@ -53,11 +53,20 @@ def _task(ex: Example) -> str:
     return f"Patient note:\n{(ex.context or '').strip()}\n\nTask: {ex.question.strip()}"
 
 
-def render(example: Example, exemplars: Sequence[Example], *, chat: bool,
-           json_answer: bool = True, setting: str = "zeroshot_cot") -> Prompt:
+def render(example: Example, exemplars: Sequence[Example], *, chat: bool, setting: str,
+           json_answer: bool | None) -> RenderedPrompt:
     """`setting` is direct, zeroshot_cot or oneshot_cot; `json_answer` False asks for a plain
-    answer instead of the JSON object."""
-    direct = setting == "direct"
+    answer instead of the JSON object (None: JSON, as the official prompts)."""
+    as_json = json_answer is None or json_answer
+    kind = setting_kind(setting)
+    reasons = kind is None or kind.reasoning
+    prompt = _render(example, exemplars, chat=chat, json_answer=as_json, direct=not reasons)
+    fmt = "json" if as_json else ("answer_is" if reasons else "bare")
+    return RenderedPrompt(prompt, AnswerFormat(fmt))
+
+
+def _render(example: Example, exemplars: Sequence[Example], *, chat: bool, json_answer: bool,
+            direct: bool) -> Prompt:
     style = "direct" if direct else "cot"
     if json_answer:
         instruction, worked = f"{_FORMATS[style]} {_UNITS}", worked_json
