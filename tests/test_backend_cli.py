@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from tunegap.backends import REGISTRY, backend_class
+from tunegap.backends import BACKENDS, backend_class
 from tunegap.cli import app
 
 
@@ -14,7 +14,8 @@ def test_backends_lists_capabilities_as_declared():
     res = CliRunner().invoke(app, ["backends", "--json"])
     assert res.exit_code == 0, res.output
     rows = {r["name"]: r for r in json.loads(res.output)}
-    assert set(rows) == set(REGISTRY) >= {"llamacpp", "hf", "vllm", "openai"}
+    generating = {n for n, e in BACKENDS.items() if e.generates}
+    assert set(rows) == generating >= {"llamacpp", "hf", "vllm", "openai", "scripted"}
     for name in ("llamacpp", "hf", "openai", "vllm"):
         assert rows[name]["capabilities"] == backend_class(name).capabilities.describe()
     assert rows["llamacpp"]["capabilities"]["cot_decoding"] is True

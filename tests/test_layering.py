@@ -1,9 +1,10 @@
 """The package's layering, checked on its source (docs/architecture.md states the rules):
 
 - every module imports on its own in a fresh interpreter;
-- no import circle among the package's modules at import time;
+- no import circle among the package's modules, at import time or through the imports made
+  inside functions;
 - analysis/ and report/ never import the store (nor anything that does, at import time), and
-  extract/ never imports data/, prompts/, backends/ or the store.
+  extract/ never imports data/, prompts/, backends/ or the store, not even inside a function.
 """
 
 from __future__ import annotations
@@ -55,14 +56,15 @@ def _with_parents(mods: set[str]) -> set[str]:
     return out
 
 
-def _closure(start: str) -> set[str]:
+def _closure(start: str, *, top_level_only: bool = True) -> set[str]:
     seen, todo = set(), [start]
     while todo:
         m = todo.pop()
         if m in seen:
             continue
         seen.add(m)
-        todo += _with_parents(_imports(MODULES[m], top_level_only=True)) - seen
+        todo += _with_parents(_imports(MODULES[m], top_level_only=top_level_only)) - seen
+        todo = [t for t in todo if t in MODULES]  # a folder without __init__ (namespace)
     return seen
 
 
@@ -79,26 +81,68 @@ def test_every_module_imports_alone_in_a_fresh_interpreter():
     assert not failed, failed
 
 
-def test_no_import_circle_at_import_time():
-    graph = {m: _imports(p, top_level_only=True) for m, p in MODULES.items()}
+def _find_circle(graph: dict[str, set[str]]) -> list[str] | None:
     state: dict[str, int] = {}
     stack: list[str] = []
 
-    def visit(m: str) -> None:
+    def visit(m: str) -> list[str] | None:
         state[m] = 1
         stack.append(m)
         for n in sorted(graph[m]):
             if state.get(n) == 1:
-                cycle = stack[stack.index(n):] + [n]
-                pytest.fail("import circle: " + " → ".join(cycle))
+                return stack[stack.index(n):] + [n]
             if n not in state:
-                visit(n)
+                found = visit(n)
+                if found:
+                    return found
         stack.pop()
         state[m] = 2
+        return None
 
     for m in sorted(graph):
         if m not in state:
-            visit(m)
+            found = visit(m)
+            if found:
+                return found
+    return None
+
+
+@pytest.mark.parametrize("top_level_only", [True, False], ids=["import-time", "any-import"])
+def test_no_import_circle(top_level_only):
+    graph = {m: _imports(p, top_level_only=top_level_only) for m, p in MODULES.items()}
+    circle = _find_circle(graph)
+    assert circle is None, "import circle: " + " → ".join(circle or [])
+
+
+def test_the_circle_check_can_fail():
+    assert _find_circle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _find_circle({"a": {"b"}, "b": set()}) is None
+
+
+def _reach(start: str) -> set[str]:
+    """Modules whose code a module can run: what it imports anywhere (inside functions too),
+    recursively; a package imported only as the parent of a module runs its top level only."""
+    seen: set[str] = set()
+    todo = [(start, False)]
+    while todo:
+        m, parent_only = todo.pop()
+        if (m, parent_only) in seen or m not in MODULES:
+            continue
+        seen.add((m, parent_only))
+        named = _imports(MODULES[m], top_level_only=parent_only)
+        todo += [(n, False) for n in named]
+        todo += [(p, True) for p in _with_parents(named) - named]
+    return {m for m, _ in seen}
+
+
+def test_extractors_import_no_data_prompts_backends_or_store():
+    forbidden = ("tunegap.data", "tunegap.prompts", "tunegap.backends", "tunegap.store")
+    for name in MODULES:
+        if name == "tunegap.extract" or name.startswith("tunegap.extract."):
+            bad = sorted(m for m in _reach(name) if m.startswith(forbidden))
+            assert not bad, (name, bad)
+    # the walk sees imports made inside functions (the scoring stage reaches all four)
+    assert {"tunegap.store", "tunegap.prompts"} <= _reach("tunegap.scoring")
 
 
 @pytest.mark.parametrize("layer", ["tunegap.analysis", "tunegap.report"])

@@ -12,15 +12,30 @@ format it was tuned on? Python API mirroring the CLI:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from tunegap.config import RunConfig, load_config_file, load_preset
-from tunegap.errors import UserError
+if TYPE_CHECKING:
+    from tunegap.config import RunConfig
 
 __version__ = "0.1.0"
+
+# Loaded on first use: importing any tunegap module runs this file, and a stage (an extractor in
+# a grader worker, say) must not pull in the config layer with it.
+_LAZY = {"RunConfig": "tunegap.config", "load_config_file": "tunegap.config",
+         "load_preset": "tunegap.config", "UserError": "tunegap.errors"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'tunegap' has no attribute {name!r}")
 
 
 def run(config: RunConfig | str | Path, *, progress: bool = True):
     """Run or resume an evaluation (a RunConfig, or a path to a YAML config)."""
+    from tunegap.config import RunConfig, load_config_file
     from tunegap.runner import run as _run
 
     if not isinstance(config, RunConfig):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tunegap.types import AnswerFormat, Example, FinishReason, SamplingParams
+from tunegap.types import AnswerFormat, Example, FinishReason, GradeStatus, SamplingParams
 
 # What a grade says about a sample. `correct`/`wrong` are judgements; the rest are not:
 # missing (no answer extracted), n/a (the grader does not apply to the item), timeout / error
@@ -37,7 +37,7 @@ class CellKey:
 @dataclass(frozen=True, slots=True)
 class GradeRecord:
     correct: bool | None
-    status: str  # ok | missing | n/a | timeout | error | unparsable
+    status: GradeStatus
     canonical: str | None = None  # the grader's normal form of the answer (maj@k votes on it)
 
     @property

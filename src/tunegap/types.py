@@ -12,6 +12,12 @@ AnswerType = Literal["number", "decimal", "integer", "latex", "date", "weeks_day
 # Why a generation ended: a stop string or end-of-generation token, the token budget, a
 # backend failure, or not reported (imported generations).
 FinishReason = Literal["stop", "length", "error", "unknown"]
+# What a grade says beyond right/wrong. ok: judged; missing: no answer; unparsable: the answer
+# is not a value; n/a: the grader does not apply to the item; timeout / error: the grader ran
+# past its limit or failed; too-long / unfinished-reasoning: the extraction did not read the
+# text (its status carries over to the grades).
+GradeStatus = Literal["ok", "missing", "unparsable", "n/a", "timeout", "error", "too-long",
+                      "unfinished-reasoning"]
 # The reply shape a prompt asks for (AnswerFormat.style): "The answer is N.", \boxed{...}, a
 # JSON object with an "answer" field, or the value alone.
 AnswerStyle = Literal["answer_is", "boxed", "json", "bare"]
@@ -163,9 +169,6 @@ class Generation:
     # Per generated token: (char offset of the token in `text`, top-1 prob, top-2 prob); CoT
     # decoding's confidence is the mean top1 - top2 gap over the answer's tokens.
     token_margins: tuple[tuple[int, float, float], ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Generation:

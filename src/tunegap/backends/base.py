@@ -28,8 +28,7 @@ class Capabilities:
     chat_template: bool = False  # can render chat messages
     first_token_topk: bool = False  # top-k log-probs of the first generated token
     sampling: bool = False  # temperature/top_p sampling with seeds
-    n_per_request: bool = False  # n > 1 in one request
-    batching: bool = False  # several sequences decoded together
+    n_per_request: bool = False  # n > 1 samples of one request
     cot_decoding: bool = False  # SamplingParams.cot_branches: top-k first tokens, greedy after
 
     def describe(self) -> dict[str, bool]:
@@ -75,6 +74,8 @@ class Backend(ABC):
                 raise UserError(f"backend '{self.name}' cannot return first-token log-probs")
             if req.params.temperature > 0 and not caps.sampling:
                 raise UserError(f"backend '{self.name}' cannot sample (temperature > 0)")
+            if req.params.n > 1 and not caps.n_per_request:
+                raise UserError(f"backend '{self.name}' cannot make n > 1 samples of a request")
             if req.params.cot_branches and not caps.cot_decoding:
                 raise UserError(f"backend '{self.name}' cannot do CoT decoding")
         if self.renders_chat and self.template is None and any(r.prompt.is_chat

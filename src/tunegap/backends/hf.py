@@ -144,7 +144,7 @@ class HFBackend(Backend):
     name: ClassVar[str] = "hf"
     capabilities: ClassVar[Capabilities] = Capabilities(
         chat_template=True, first_token_topk=True, sampling=True, n_per_request=True,
-        batching=True, cot_decoding=True,
+        cot_decoding=True,
     )
     options: ClassVar[frozenset[str]] = frozenset({"gguf_file", "device", "dtype", "revision",
                                                    "trust_remote_code"})

@@ -32,7 +32,7 @@ class LlamaCppBackend(Backend):
     name: ClassVar[str] = "llamacpp"
     capabilities: ClassVar[Capabilities] = Capabilities(
         chat_template=True, first_token_topk=True, sampling=True, n_per_request=True,
-        batching=True, cot_decoding=True,
+        cot_decoding=True,
     )
     options: ClassVar[frozenset[str]] = frozenset({
         "kv_unified", "max_seqs", "n_batch", "n_gpu_layers", "flash_attn", "kv_cache_type",

@@ -185,7 +185,7 @@ class OpenAIBackend(Backend):
     name: ClassVar[str] = "openai"
     capabilities: ClassVar[Capabilities] = Capabilities(
         chat_template=True, first_token_topk=True, sampling=True, n_per_request=True,
-        batching=True, cot_decoding=False,
+        cot_decoding=False,
     )
     options: ClassVar[frozenset[str]] = OPTIONS
 

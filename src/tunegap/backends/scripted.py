@@ -83,7 +83,7 @@ class Replay:
 class ScriptedBackend(Backend):
     name: ClassVar[str] = "scripted"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        chat_template=True, sampling=True, n_per_request=True, batching=True, cot_decoding=True
+        chat_template=True, sampling=True, n_per_request=True, cot_decoding=True
     )
     options: ClassVar[frozenset[str]] = frozenset({"responder", "replay"})
 

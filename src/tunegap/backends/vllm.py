@@ -139,7 +139,7 @@ class VLLMBackend(Backend):
     name: ClassVar[str] = "vllm"
     capabilities: ClassVar[Capabilities] = Capabilities(
         chat_template=True, first_token_topk=True, sampling=True, n_per_request=True,
-        batching=True, cot_decoding=True,
+        cot_decoding=True,
     )
     options: ClassVar[frozenset[str]] = ENGINE_OPTIONS
     renders_chat: ClassVar[bool] = True

@@ -27,7 +27,7 @@ class Benchmark:
     # The test split from a hub id or a local copy of the hub dataset (see data/hub.py).
     load_hub: Callable[[str], list[Example]] | None = None
     hub_id: str | None = None  # the dataset id users know, e.g. "openai/gsm8k"
-    local_files: tuple[str, ...] = ()
+    local_files: tuple[str, ...] = ()  # release files under --data-dir, for `tunegap data list`
     # The graders its answers are judged by, preferred first: a run without a `graders` list
     # uses these, and the terminal summary shows the first one the run has.
-    graders: tuple[str, ...] = ("numeric",)  # release files under --data-dir, for `tunegap data list`
+    graders: tuple[str, ...] = ("numeric",)

@@ -157,10 +157,6 @@ def read_json(path: Path) -> Any:
 # ---------------------------------------------------------------- field readers
 
 
-def require_str(row: dict[str, Any], name: str, *, path: Path, lineno: int) -> str:
-    return text_field(row, name, RowRef(str(path), lineno))
-
-
 def text_field(row: dict[str, Any], name: str, ref: RowRef) -> str:
     value = row.get(name)
     if not isinstance(value, str) or not value.strip():

@@ -189,5 +189,4 @@ ORIGINAL = Benchmark(
     local_files=(f"{SUBDIR}/{ORIGINALS}",),
     graders=("math-standard", "math-verify"),
 )
-BENCHMARK = HARD  # the paper's perturbed set
 BENCHMARKS = (HARD, SIMPLE, ORIGINAL)

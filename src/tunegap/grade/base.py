@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tunegap.types import GradeStatus
+
 
 @dataclass(frozen=True)
 class Grade:
     # None when the answer could not be judged (missing, timeout, not applicable)
     correct: bool | None
-    status: str = "ok"  # ok | missing | unparsable | timeout | error | n/a
+    status: GradeStatus = "ok"
     # The grader's normal form of the answer (e.g. "18" for "18.0"): maj@k votes on it, so
     # spellings of one value do not split the vote. None: the grader has none (vote on the text).
     canonical: str | None = None

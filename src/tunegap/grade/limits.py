@@ -205,9 +205,3 @@ class GraderPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def timed(fn, *args: Any) -> tuple[Any, float]:
-    """(result, seconds): for measuring that the limit holds."""
-    t0 = time.perf_counter()
-    return fn(*args), time.perf_counter() - t0

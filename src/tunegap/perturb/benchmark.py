@@ -85,12 +85,10 @@ def make_benchmark(spec: Spec) -> Benchmark:
 
 def register(spec: Spec) -> Benchmark:
     """Make the perturbed set known to get_benchmark (the registry the whole run reads)."""
-    from tunegap.data import BENCHMARKS
+    from tunegap.data import register_benchmark
 
-    bench = make_benchmark(spec)
-    BENCHMARKS[spec.name] = bench
     PERTURBED[spec.name] = spec
-    return bench
+    return register_benchmark(make_benchmark(spec))
 
 
 def limit_seed_problems(examples: list[Example], limit: int) -> list[Example]:

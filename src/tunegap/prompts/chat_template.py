@@ -14,10 +14,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from tunegap.types import Message
 
 
-class ChatTemplateMissing(Exception):
-    pass
-
-
 def _raise_exception(message: str) -> None:
     raise ValueError(message)
 
