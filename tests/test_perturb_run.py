@@ -11,7 +11,8 @@ from collections import defaultdict
 import pytest
 
 from tests.helpers import REPO, scripted_pair
-from tunegap.config import RunConfig, SettingSpec, load_config_text, load_preset
+from tunegap.config import RunConfig, SettingSpec
+from tunegap.config_files import load_config_text, load_preset
 from tunegap.errors import UserError
 from tunegap.plan import build_plan
 from tunegap.prompts import build_prompt

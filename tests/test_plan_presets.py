@@ -4,7 +4,7 @@ import re
 import subprocess
 import sys
 
-from tunegap.config import load_preset
+from tunegap.config_files import load_preset
 from tunegap.plan_summary import compare, grid
 
 PAPER_PAIRS = {"Qwen3-0.6B", "SmolLM-3B", "Llama3-3B", "Qwen3-8B", "Qwen3-14B", "Llama3-70B",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tunegap.config import load_preset
+from tunegap.config_files import load_preset
 from tunegap.data import get_benchmark
 from tunegap.errors import UserError
 from tunegap.plan import build_plan

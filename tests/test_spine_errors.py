@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tests.helpers import demo_config_dict
-from tunegap.config import load_config_file, load_preset
+from tunegap.config_files import load_config_file, load_preset
 from tunegap.errors import UserError
 
 

@@ -21,8 +21,8 @@ __version__ = "0.1.0"
 
 # Loaded on first use: importing any tunegap module runs this file, and a stage (an extractor in
 # a grader worker, say) must not pull in the config layer with it.
-_LAZY = {"RunConfig": "tunegap.config", "load_config_file": "tunegap.config",
-         "load_preset": "tunegap.config", "UserError": "tunegap.errors"}
+_LAZY = {"RunConfig": "tunegap.config", "load_config_file": "tunegap.config_files",
+         "load_preset": "tunegap.config_files", "UserError": "tunegap.errors"}
 
 
 def __getattr__(name: str) -> Any:
@@ -35,7 +35,8 @@ def __getattr__(name: str) -> Any:
 
 def run(config: RunConfig | str | Path, *, progress: bool = True):
     """Run or resume an evaluation (a RunConfig, or a path to a YAML config)."""
-    from tunegap.config import RunConfig, load_config_file
+    from tunegap.config import RunConfig
+    from tunegap.config_files import load_config_file
     from tunegap.runner import run as _run
 
     if not isinstance(config, RunConfig):

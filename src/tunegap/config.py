@@ -1,16 +1,15 @@
 """What to run: pydantic models for a run, loaded from YAML, a packaged preset, or Python.
 
-Every user-facing load goes through `load_config_file` / `load_preset`, which turn validation
-failures into a one-line `UserError` naming the file, the line of the offending key and the field.
+Every user-facing load goes through config_files.py (`load_config_file` / `load_preset`), which
+turns validation failures into a one-line `UserError` naming the file, the line of the offending
+key and the field.
 """
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tunegap.backends.registry import BACKENDS, known_backends
@@ -348,7 +347,7 @@ class RunConfig(_Strict):
                                                     data["perturb"])
         if max_tokens is not None:
             data["decoding"] = [{**d, "max_tokens": max_tokens} for d in data["decoding"]]
-        return _validate(data, source="command line")
+        return validate_config(data, source="command line")
 
 
 def _select_settings(current: list[dict[str, Any]], wanted: list[Any]) -> list[Any]:
@@ -381,40 +380,16 @@ def _settings_defined_by(settings: list[dict[str, Any]], benchmarks: list[str],
     return kept
 
 
-# ---------------------------------------------------------------- loading with good errors
-
-
-def _yaml_lines(text: str) -> dict[tuple[Any, ...], int]:
-    """Map each key path in a YAML document to its 1-based line, for error messages."""
-    lines: dict[tuple[Any, ...], int] = {}
-
-    def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
-        lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                key_path = path + (key_node.value,)
-                lines[key_path] = key_node.start_mark.line + 1
-                walk(value_node, key_path)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, path + (i,))
-
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return lines
-    if root is not None:
-        walk(root, ())
-    return lines
-
-
-def _validate(data: Any, *, source: str, text: str | None = None) -> RunConfig:
+def validate_config(data: Any, *, source: str,
+                    lines: dict[tuple[Any, ...], int] | None = None) -> RunConfig:
+    """A RunConfig, or one UserError naming the source, the line (from `lines`: key path →
+    line, when the data came from a file) and the field."""
     try:
         return RunConfig.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        line_map = _yaml_lines(text) if text else {}
+        line_map = lines or {}
         # The deepest located ancestor of the failing key gives the line.
         row = None
         for cut in range(len(loc), -1, -1):
@@ -428,47 +403,3 @@ def _validate(data: Any, *, source: str, text: str | None = None) -> RunConfig:
         elif err["type"] == "missing":
             msg = "required key is missing"
         raise UserError(msg, file=source, row=row, field=field) from None
-
-
-def load_config_text(text: str, *, source: str) -> RunConfig:
-    try:
-        # The C loader when PyYAML has it: a large config parses in a fraction of the time.
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise UserError(
-            f"not valid YAML ({getattr(exc, 'problem', exc)})",
-            file=source,
-            row=mark.line + 1 if mark else None,
-        ) from None
-    if not isinstance(data, dict):
-        raise UserError("a run config must be a YAML mapping", file=source)
-    return _validate(data, source=source, text=text)
-
-
-def load_config_file(path: str | Path) -> RunConfig:
-    p = Path(path)
-    if not p.is_file():
-        raise UserError("config file not found", file=str(p))
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read the config ({exc.strerror})", file=str(p)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise UserError(f"not UTF-8 text (byte {exc.start})", file=str(p), row=line) from None
-    return load_config_text(text, source=str(p))
-
-
-def preset_names() -> list[str]:
-    root = importlib.resources.files("tunegap") / "presets"
-    return sorted(f.name[: -len(".yaml")] for f in root.iterdir() if f.name.endswith(".yaml"))
-
-
-def load_preset(name: str) -> RunConfig:
-    if name not in preset_names():
-        raise UserError(f"unknown preset '{name}' (known: {', '.join(preset_names())})")
-    res = importlib.resources.files("tunegap") / "presets" / f"{name}.yaml"
-    return load_config_text(res.read_text(encoding="utf-8"), source=f"preset:{name}")

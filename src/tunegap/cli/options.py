@@ -18,7 +18,7 @@ def csv(value: Optional[str]) -> Optional[list[str]]:
 
 def resolve_config(config: Optional[Path], preset: Optional[str], **overrides):
     """The RunConfig of a CONFIG file or a --preset, with the command line's overrides."""
-    from tunegap.config import load_config_file, load_preset, preset_names
+    from tunegap.config_files import load_config_file, load_preset, preset_names
 
     if (config is None) == (preset is None):
         raise UserError("give exactly one of a CONFIG file or --preset NAME "

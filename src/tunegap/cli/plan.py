@@ -38,7 +38,7 @@ def plan(
         from rich.markup import escape
         from rich.table import Table
 
-        from tunegap.config import load_preset
+        from tunegap.config_files import load_preset
         from tunegap.plan_summary import compare
 
         other = grid(load_preset(against).with_overrides(limit=limit, data_dir=data_dir))
