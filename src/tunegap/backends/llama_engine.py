@@ -89,6 +89,8 @@ class LlamaEngine:
         self.n_seq_max = 0
         self.n_ctx_seq = 0
         self.pos: dict[int, int] = {}
+        self.holder: int | None = None  # the sequence holding the shared prefix, if any
+        self.shared = 0  # its length
         self._pieces: dict[int, bytes] = {}
         # Accounting that tests read: prompt tokens through the model, decode calls, steps.
         self.prompt_tokens_evaluated = 0
@@ -145,10 +147,12 @@ class LlamaEngine:
         return raw.decode("utf-8") if raw else None
 
     # ---------------------------------------------------------------- context
-    def _ensure_context(self, n_seqs: int, n_ctx_seq: int) -> None:
+    def _ensure_context(self, n_seqs: int, n_ctx_seq: int, extra: int = 0) -> None:
+        """A context for n_seqs decoded sequences (+ `extra` that only hold a prefix)."""
         if n_seqs > self.max_seqs:
             raise UserError(f"a batch needs {n_seqs} sequences; the llamacpp backend allows "
                             f"{self.max_seqs} (backend.options.max_seqs)")
+        n_seqs += extra
         if self.ctx is not None and n_seqs <= self.n_seq_max and n_ctx_seq <= self.n_ctx_seq:
             return
         lib = self.lib
@@ -239,10 +243,11 @@ class LlamaEngine:
             i += 1
         return i if i >= min_len else 0
 
-    def _prefill(self, parts: Sequence[tuple[int, Sequence[int], int]]) -> list[np.ndarray]:
+    def _prefill(self, parts: Sequence[tuple[int, Sequence[int], int]],
+                 logits: bool = True) -> list[np.ndarray]:
         """Evaluate (seq, tokens, start pos) parts packed into batches of n_batch tokens;
-        returns the logits after each part's last token."""
-        entries = [(tok, start + i, seq, i == len(toks) - 1)
+        returns the logits after each part's last token (none when logits is False)."""
+        entries = [(tok, start + i, seq, logits and i == len(toks) - 1)
                    for seq, toks, start in parts for i, tok in enumerate(toks)]
         rows: list[np.ndarray] = []
         for lo in range(0, len(entries), self.n_batch):
@@ -251,12 +256,65 @@ class LlamaEngine:
         return rows
 
     def step(self, seqs: Sequence[int], tokens: Sequence[int]) -> np.ndarray:
-        entries = []
-        for seq, tok in zip(seqs, tokens, strict=True):
-            entries.append((tok, self.pos[seq], seq, True))
-            self.pos[seq] += 1
-        self.generated_tokens_evaluated += len(entries)
-        return np.stack(self._decode(entries))
+        return self.decode_step(seqs, tokens).copy()
+
+    # ------------------------------------------------------- continuous batching
+    # The scheduler (backends/continuous.py) admits requests into free sequence slots while
+    # others decode, and frees a slot's KV cells as soon as its sequence ends.
+    def begin(self, n_slots: int, n_ctx_seq: int, prefix: Sequence[int] = ()) -> None:
+        """Empty the cache for n_slots sequences; a prefix shared by every prompt to come is
+        evaluated once into a holder sequence that admitted prompts are copied from."""
+        self._ensure_context(n_slots, n_ctx_seq, extra=1 if prefix else 0)
+        self.lib.llama_memory_clear(self.mem, True)
+        self.pos = {}
+        self.holder, self.shared = (n_slots, len(prefix)) if prefix else (None, 0)
+        if prefix:
+            self._prefill([(n_slots, prefix, 0)], logits=False)
+
+    def admit(self, parts: Sequence[tuple[Sequence[int], Sequence[int]]]) -> np.ndarray:
+        """Prefill (prompt, seq ids) parts together: each prompt once, into its first sequence
+        (after the shared prefix, copied from the holder), then copied to its other sequences.
+        Returns each prompt's next-token logits (copied rows)."""
+        longest = max(len(p) for p, _ in parts)
+        if longest >= self.n_ctx_seq:
+            raise UserError(f"a prompt of {longest} tokens does not fit the context of "
+                            f"{self.n_ctx_seq} tokens per sequence (raise backend.n_ctx)")
+        if self.holder is not None:
+            for _, seqs in parts:
+                self.lib.llama_memory_seq_cp(self.mem, self.holder, seqs[0], -1, -1)
+        rows = self._prefill([(seqs[0], p[self.shared:], self.shared) for p, seqs in parts])
+        for p, seqs in parts:
+            for seq in seqs:
+                self.pos[seq] = len(p)
+                if seq != seqs[0]:
+                    self.lib.llama_memory_seq_cp(self.mem, seqs[0], seq, -1, -1)
+        return np.stack(rows)
+
+    def decode_step(self, seqs: Sequence[int], tokens: Sequence[int]) -> np.ndarray:
+        """Append one token to each listed sequence in one llama_decode. Returns their logits
+        as a read-only view of llama.cpp's own buffer (no copy of a vocabulary-wide row), valid
+        until the next decode."""
+        b = self.batch
+        pos = self.pos
+        for i, (seq, tok) in enumerate(zip(seqs, tokens, strict=True)):
+            b.token[i], b.pos[i], b.n_seq_id[i], b.logits[i] = tok, pos[seq], 1, 1
+            b.seq_id[i][0] = seq
+            pos[seq] += 1
+        b.n_tokens = n = len(seqs)
+        rc = self.lib.llama_decode(self.ctx, b)
+        self.decode_calls += 1
+        if rc != 0:
+            raise BackendError(f"llama_decode failed (code {rc}): the KV cache may be full")
+        self.generated_tokens_evaluated += n
+        # llama_get_logits puts the output rows back in batch order.
+        view = np.ctypeslib.as_array(self.lib.llama_get_logits(self.ctx), shape=(n, self.n_vocab))
+        view.flags.writeable = False
+        return view
+
+    def release(self, seq: int) -> None:
+        """Free a finished sequence's cells, so its slot can take the next request."""
+        self.lib.llama_memory_seq_rm(self.mem, seq, -1, -1)
+        self.pos.pop(seq, None)
 
     def close(self) -> None:
         self._free_context()

@@ -1,9 +1,10 @@
 """llama-cpp-python, in-process: GGUF models on CPU (the embedded demo) or a local GPU.
 
-Real batched decoding on the low-level API (`llama_engine.LlamaEngine`): the runner's batch is
-packed into waves of at most `max_seqs` sequences (every request whole in one wave, so its prompt
-is prefilled once for all its samples or CoT branches) and each wave is decoded together,
-one `llama_decode` per step for all live sequences (`stepping.run_jobs`).
+Real batched decoding on the low-level API (`llama_engine.LlamaEngine`) with continuous batching
+(`continuous.decode`): the runner's batch is decoded through at most `max_seqs` sequence slots,
+one `llama_decode` per step for all live sequences; a finished sequence frees its slot for the
+next request at once. Each request's prompt is prefilled once for all its samples or CoT
+branches, and a prefix common to the batch's prompts once for all of them.
 
 Chat prompts are rendered here through the model's own template (GGUF metadata
 `tokenizer.chat_template`, or the spec's `chat_template` override), so the exact text the model
@@ -20,8 +21,9 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from tunegap.backends.base import Backend, Capabilities
+from tunegap.backends.continuous import decode
 from tunegap.backends.llama_engine import KV_CACHE_TYPES, LlamaEngine
-from tunegap.backends.stepping import Job, first_candidates, run_jobs
+from tunegap.backends.stepping import Job, first_candidates
 from tunegap.config import ModelSpec
 from tunegap.errors import UserError
 from tunegap.models import resolve_model_path
@@ -76,29 +78,16 @@ class LlamaCppBackend(Backend):
         return Job(tokens=self.tokens(text), params=req.params, stop=req.prompt.stop,
                    rendered=text)
 
-    def _waves(self, jobs: list[Job]) -> list[list[int]]:
-        """Pack jobs, in order, into waves of at most max_seqs sequences."""
-        waves: list[list[int]] = [[]]
-        used = 0
-        for i, job in enumerate(jobs):
-            need = job.params.samples
-            if waves[-1] and used + need > self.engine.max_seqs:
-                waves.append([])
-                used = 0
-            waves[-1].append(i)
-            used += need
-        return [w for w in waves if w]
-
     def generate(self, requests: Sequence[Request]) -> list[list[Generation]]:
         jobs = [self._job(r) for r in requests]
-        out: list[list[Generation]] = [[] for _ in jobs]
-        for wave in self._waves(jobs):
-            wave_jobs = [jobs[i] for i in wave]
-            need = max(len(j.tokens) + j.params.max_tokens for j in wave_jobs)
-            n_ctx_seq = min(need, self.spec.backend.n_ctx, self.engine.n_ctx_train or need)
-            for i, gens in zip(wave, run_jobs(self.engine, wave_jobs, n_ctx_seq), strict=True):
-                out[i] = gens
-        return out
+        if not jobs:
+            return []
+        need = max(len(j.tokens) + j.params.max_tokens for j in jobs)
+        n_ctx_seq = min(need, self.spec.backend.n_ctx, self.engine.n_ctx_train or need)
+        # As many sequence slots as the batch needs, up to max_seqs: a request waiting for
+        # slots is admitted as soon as enough sequences before it have finished.
+        slots = min(sum(j.params.samples for j in jobs), self.engine.max_seqs)
+        return decode(self.engine, jobs, slots=slots, n_ctx_seq=n_ctx_seq)
 
     def first_token_topk(self, prompt: Prompt, k: int) -> list[TokenCandidate]:
         toks = self.tokens(self.render(prompt))

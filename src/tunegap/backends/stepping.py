@@ -101,7 +101,7 @@ def pick_token(logits: np.ndarray, params: SamplingParams, rng: np.random.Genera
 class _Seq:
     job: int
     params: SamplingParams
-    stop: tuple[str, ...]
+    stop: tuple[bytes, ...]  # the stop strings as UTF-8: searched in the bytes, tail only
     rng: np.random.Generator
     want_margins: bool
     prompt_len: int
@@ -110,12 +110,26 @@ class _Seq:
     margins: list[tuple[float, float]] = field(default_factory=list)
     n_tokens: int = 0
     finish: str | None = None
-    cut: int | None = None  # char index where a stop string begins
+    cut: int | None = None  # byte index where a stop string begins
     forced: int | None = None
     topk: tuple[TokenCandidate, ...] = ()
 
+    @property
+    def greedy(self) -> bool:
+        """Whether the next token is the argmax (CoT branches are greedy after their first)."""
+        p = self.params
+        return self.forced is not None or p.temperature <= 0 or p.top_k == 1
+
     def text(self) -> str:
-        return self.data.decode("utf-8", errors="ignore")
+        return bytes(self.data[: self.cut]).decode("utf-8", errors="ignore")
+
+
+def new_seq(job_index: int, job: Job, sample: int, want_margins: bool) -> _Seq:
+    p = job.params
+    seed = None if p.seed is None else p.seed + sample
+    return _Seq(job=job_index, params=p, stop=tuple(x.encode("utf-8") for x in job.stop if x),
+                rng=np.random.default_rng(seed), want_margins=want_margins,
+                prompt_len=len(job.tokens))
 
 
 def first_candidates(engine: StepEngine, logits: np.ndarray, k: int) -> list[TokenCandidate]:
@@ -124,21 +138,25 @@ def first_candidates(engine: StepEngine, logits: np.ndarray, k: int) -> list[Tok
             for t in top_k_ids(logits, k)]
 
 
-def _accept(engine: StepEngine, s: _Seq, token: int, logits: np.ndarray, n_ctx_seq: int) -> None:
-    """Append a chosen token to a sequence and decide whether the sequence is finished."""
+def accept(engine: StepEngine, s: _Seq, token: int, margin: tuple[float, float] | None,
+           n_ctx_seq: int) -> None:
+    """Append a chosen token to a sequence and decide whether the sequence is finished.
+    `margin` is the step's top-1/top-2 probabilities, kept for CoT confidence."""
     if engine.is_eog(token):
         s.finish = "stop"
         return
     if s.want_margins:
-        s.margins.append(top2_probs(logits))
+        assert margin is not None
+        s.margins.append(margin)
+    piece = engine.piece(token)
     s.byte_offsets.append(len(s.data))
-    s.data += engine.piece(token)
+    s.data += piece
     s.n_tokens += 1
     if s.stop:
-        text = s.text()
-        # Only the tail can hold a new match; a stop string may span several tokens.
-        lo = max(0, len(text) - len(engine.piece(token)) - max(len(x) for x in s.stop) - 4)
-        hits = [i for i in (text.find(x, lo) for x in s.stop) if i >= 0]
+        # Only the tail can hold a new match (a stop string may span several tokens): a
+        # search of the last few bytes, not a decode of the whole output at every step.
+        lo = max(0, len(s.data) - len(piece) - max(len(x) for x in s.stop) + 1)
+        hits = [i for i in (s.data.find(x, lo) for x in s.stop) if i >= 0]
         if hits:
             s.cut, s.finish = min(hits), "stop"
             return
@@ -146,57 +164,65 @@ def _accept(engine: StepEngine, s: _Seq, token: int, logits: np.ndarray, n_ctx_s
         s.finish = "length"
 
 
-def _generation(s: _Seq, job: Job) -> Generation:
-    text = s.text()
+def generation(s: _Seq, job: Job) -> Generation:
     margins: list[tuple[int, float, float]] = []
     if s.want_margins:
         for off, (p1, p2) in zip(s.byte_offsets, s.margins, strict=True):
-            char = len(bytes(s.data[:off]).decode("utf-8", errors="ignore"))
-            if s.cut is not None and char >= s.cut:
+            if s.cut is not None and off >= s.cut:
                 break
+            char = len(bytes(s.data[:off]).decode("utf-8", errors="ignore"))
             margins.append((char, p1, p2))
-    if s.cut is not None:
-        text = text[: s.cut]
-    return Generation(text=text, finish_reason=s.finish or "length",
+    return Generation(text=s.text(), finish_reason=s.finish or "length",
                       prompt_tokens=len(job.tokens), completion_tokens=s.n_tokens,
                       rendered_prompt=job.rendered, first_token_topk=s.topk,
                       token_margins=tuple(margins))
+
+
+def start_seqs(engine: StepEngine, ji: int, job: Job, first: np.ndarray) -> list[_Seq]:
+    """A request's sequences, from its prompt's next-token logits: its samples, or its CoT
+    branches (each forced onto one of the top-k first tokens, then greedy)."""
+    p = job.params
+    cot = p.cot_branches > 0
+    branch_ids = top_k_ids(first, p.cot_branches) if cot else None
+    shared_topk = (tuple(first_candidates(engine, first, max(p.first_token_topk,
+                                                             p.cot_branches)))
+                   if p.first_token_topk or cot else ())
+    seqs = []
+    for i in range(p.samples):
+        s = new_seq(ji, job, i, want_margins=cot)
+        if cot:
+            s.forced = int(branch_ids[i])
+            # Its forced token first, then the other candidates in rank order.
+            s.topk = tuple([shared_topk[i]] + [c for c in shared_topk if c is not
+                                               shared_topk[i]])
+        else:
+            s.topk = shared_topk[: p.first_token_topk]
+        seqs.append(s)
+    return seqs
+
+
+def first_token(engine: StepEngine, s: _Seq, first: np.ndarray, n_ctx_seq: int) -> int | None:
+    """Choose and accept a sequence's first token from its prompt's logits; None when the
+    request asks for no tokens at all."""
+    if s.params.max_tokens <= 0:
+        s.finish = "length"
+        return None
+    tok = s.forced if s.forced is not None else pick_token(first, s.params, s.rng)
+    accept(engine, s, tok, top2_probs(first) if s.want_margins else None, n_ctx_seq)
+    return tok
 
 
 def run_jobs(engine: StepEngine, jobs: Sequence[Job], n_ctx_seq: int) -> list[list[Generation]]:
     """Decode every job's samples together; returns, per job, its generations in order."""
     fanout = [j.params.samples for j in jobs]
     first = engine.start([j.tokens for j in jobs], fanout, n_ctx_seq)
-    seqs: list[_Seq] = []
-    for ji, job in enumerate(jobs):
-        p = job.params
-        cot = p.cot_branches > 0
-        branch_ids = top_k_ids(first[ji], p.cot_branches) if cot else None
-        shared_topk = (tuple(first_candidates(engine, first[ji], max(p.first_token_topk,
-                                                                  p.cot_branches)))
-                       if p.first_token_topk or cot else ())
-        for i in range(job.params.samples):
-            seed = None if p.seed is None else p.seed + i
-            s = _Seq(job=ji, params=p, stop=job.stop, rng=np.random.default_rng(seed),
-                     want_margins=cot, prompt_len=len(job.tokens))
-            if cot:
-                s.forced = int(branch_ids[i])
-                # Its forced token first, then the other candidates in rank order.
-                s.topk = tuple([shared_topk[i]] + [c for c in shared_topk if c is not
-                                                   shared_topk[i]])
-            else:
-                s.topk = shared_topk[: p.first_token_topk]
-            seqs.append(s)
+    seqs = [s for ji, job in enumerate(jobs) for s in start_seqs(engine, ji, job, first[ji])]
     # First tokens come from the prompt's logits (shared by the request's sequences).
     last: dict[int, int] = {}
     for idx, s in enumerate(seqs):
-        logits = first[s.job]
-        tok = s.forced if s.forced is not None else pick_token(logits, s.params, s.rng)
-        if s.params.max_tokens <= 0:
-            s.finish = "length"
-            continue
-        _accept(engine, s, tok, logits, n_ctx_seq)
-        last[idx] = tok
+        tok = first_token(engine, s, first[s.job], n_ctx_seq)
+        if tok is not None:
+            last[idx] = tok
     while True:
         active = [i for i, s in enumerate(seqs) if s.finish is None]
         if not active:
@@ -207,11 +233,12 @@ def run_jobs(engine: StepEngine, jobs: Sequence[Job], n_ctx_seq: int) -> list[li
             # After the first token every CoT branch continues greedily.
             params = s.params if s.forced is None else _GREEDY
             tok = pick_token(logits[row], params, s.rng)
-            _accept(engine, s, tok, logits[row], n_ctx_seq)
+            accept(engine, s, tok, top2_probs(logits[row]) if s.want_margins else None,
+                   n_ctx_seq)
             last[i] = tok
     out: list[list[Generation]] = [[] for _ in jobs]
     for s in seqs:
-        out[s.job].append(_generation(s, jobs[s.job]))
+        out[s.job].append(generation(s, jobs[s.job]))
     return out
 
 
