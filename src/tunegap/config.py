@@ -68,7 +68,8 @@ class ModelSpec(_Strict):
 
     def fingerprint(self) -> str:
         """What identifies this model's outputs: the weights, the template and every engine
-        setting that can change a token — not the label, the batch size or the thread count.
+        setting that can change a token — not the label or the thread count, nor the batch size
+        except where the engine's numerics depend on it (llamacpp).
         Part of every request key: change any of these and the outputs are generated anew."""
         from tunegap.models import weights_identity
 
@@ -85,10 +86,24 @@ class ModelSpec(_Strict):
             ident["engine"] = engine
         if self.backend.chat_template_kwargs:
             ident["chat_template_kwargs"] = self.backend.chat_template_kwargs
+        if self.backend.type == "llamacpp":
+            # llama.cpp's CPU kernels change with the number of rows decoded together (repacked
+            # Q4_K from 4 rows, tinyBLAS Q5_0/Q8_0 from 8), so a greedy output depends on the
+            # batch size and the build: both name the outputs (issue 18, bench/README.md).
+            ident["batching"] = {"batch_size": self.backend.batch_size, "build": _llama_build()}
         weights = weights_identity(self.backend.model)
         if weights is not None:
             ident["weights"] = weights
         return f"{self.name}@{sha256_hex(canonical_json(ident))[:16]}"
+
+
+def _llama_build() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"llama-cpp-python=={version('llama-cpp-python')}"
+    except PackageNotFoundError:
+        return None
 
 
 class PairSpec(_Strict):
