@@ -106,6 +106,20 @@ class Results:
         keep = headline_metrics(chosen)
         return [c for c in chosen if (c.benchmark, c.decoding, c.metric) in keep]
 
+    def summary(self) -> dict[str, Any]:
+        """What the terminal shows after a run, as plain data: kept in the store beside the
+        report, so a re-run that rebuilds nothing prints it without the analysis."""
+        rows = ("setting", "decoding", "metric", "instruct", "base", "delta", "ci_low", "ci_high",
+                "n", "significant", "unresolved")
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for c in self.headline():
+            groups.setdefault((c.pair, c.benchmark), []).append({k: getattr(c, k) for k in rows})
+        return {"caveat": self.caveat, "complete": self.complete,
+                "primary_extractor": self.primary_extractor,
+                "tables": [{"pair": pair, "benchmark": bench,
+                            "grader": self.primary_grader(bench), "rows": found}
+                           for (pair, bench), found in groups.items()]}
+
     def config_dict(self) -> dict[str, Any]:
         """The config as written into any report: no credentials inside a URL."""
         return _redacted(self.config.model_dump(mode="json"))

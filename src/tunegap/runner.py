@@ -12,24 +12,27 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tunegap.backends import load_backend
+from tunegap import reuse
 from tunegap.config import ModelSpec, RunConfig
 from tunegap.data.files import data_files
 from tunegap.errors import UserError
-from tunegap.grade import applies
 from tunegap.plan import build_plan, plan_rows, unique_requests
-from tunegap.report import write_report
-from tunegap.results import Results, build_results
 from tunegap.runlock import ensure_run_dir, run_lock
-from tunegap.scoring import check_scorers, score_store
 from tunegap.store import Store
 from tunegap.types import Request
+
+# The analysis (scipy), the report writers (matplotlib), the scorers and the engines load
+# inside the functions that use them: a re-run with nothing to do needs none of them.
+if TYPE_CHECKING:
+    from tunegap.results import Results
 
 STORE_NAME = "tunegap.sqlite"
 
@@ -76,21 +79,29 @@ def clean_temporaries(run_dir: Path) -> None:
                 entry.unlink(missing_ok=True)
 
 
+def _provenance(store: Store) -> dict[str, Any]:
+    return store.get_meta("provenance") or {
+        "source": "tunegap run", "changed_models": store.get_meta("changed_models", []),
+        "data_files": store.get_meta("data_files", [])}
+
+
 def report_store(store: Store, run_dir: Path, config: RunConfig | None = None) -> Results:
     """records → Results → report files. The only place that hands store records to the
     analysis and the report writers."""
+    from tunegap.report import write_report
+    from tunegap.results import build_results
+
     config = config or stored_config(store)
     if store.sample_count() == 0:
         raise UserError("the run has no generations yet: nothing to report", file=str(run_dir))
+    store.set_meta(reuse.REPORTED, None)  # a writer killed from here on leaves no stale key
     results = build_results(store.records(), config, run_dir, planned=store.plan_counts(),
                             counts=store.get_meta("counts", {}),
-                            provenance=store.get_meta("provenance") or {
-                                "source": "tunegap run",
-                                "changed_models": store.get_meta("changed_models", []),
-                                "data_files": store.get_meta("data_files", [])},
+                            provenance=_provenance(store),
                             attempt=store.last_attempt())
     clean_temporaries(Path(run_dir))
     write_report(results, store.records(full=True))
+    store.set_meta("summary", results.summary())
     return results
 
 
@@ -133,10 +144,14 @@ def _progress(console: Console, enabled: bool):
 def _generate_model(store: Store, attempt: int, model: ModelSpec, requests: Sequence[Request],
                     progress, console: Console) -> int:
     """Generate the missing samples of one model. Returns how many requests were sent."""
-    stored = store.stored_samples(r.key for r in requests)
-    missing = [r for r in requests if any((r.key, i) not in stored for i in range(r.params.samples))]
+    keys = [r.key for r in requests]  # Request.key hashes the request anew on every call
+    stored = store.stored_samples(keys)
+    missing = [r for r, key in zip(requests, keys)
+               if any((key, i) not in stored for i in range(r.params.samples))]
     if not missing:
         return 0
+    from tunegap.backends import load_backend
+
     backend = load_backend(model)
     try:
         backend.check(missing)
@@ -158,6 +173,8 @@ def check_scoring(extractors: Sequence[str], graders: Sequence[str], items) -> N
     """Before any generation: names are known, and every benchmark has a grader that can judge
     its answers (otherwise its cells would stay empty after the expensive part)."""
     from tunegap.data import get_benchmark
+    from tunegap.grade import applies
+    from tunegap.scoring import check_scorers
 
     check_scorers(extractors, graders)
     judged: dict[str, bool] = {}
@@ -173,9 +190,76 @@ def check_scoring(extractors: Sequence[str], graders: Sequence[str], items) -> N
                             field="graders")
 
 
+@dataclass
+class Outcome:
+    """What a run leaves: its directory, the terminal summary (Results.summary()), and the
+    Results, which is None when the caller did not need it and the stored report was current."""
+
+    run_dir: Path
+    summary: dict[str, Any]
+    results: Results | None
+
+
 def run(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool = True,
         console: Console | None = None) -> Results:
     """Run (or resume) an evaluation and write its report. Returns the results."""
+    outcome = execute(config, argv=argv, progress=progress, console=console, need_results=True)
+    assert outcome.results is not None
+    return outcome.results
+
+
+def _scored_and_reported(store: Store, run_dir: Path, config: RunConfig, plan: str,
+                         sent: int, attempt: int, counts: dict[str, int],
+                         need_results: bool) -> Outcome:
+    """Score, finish the attempt, report: each step skipped when what is stored is current
+    (reuse.py says when). A re-run that generated nothing then only reads the stored summary."""
+    from tunegap.scoring import score_store
+
+    scoring = reuse.scoring_key(config, plan, store.sample_count())
+    fresh = (sent == 0 and scoring is not None and store.get_meta(reuse.SCORED) == scoring
+             and not store.has_status("timeout"))
+    if not fresh:
+        store.set_meta("counts", counts)
+        store.set_meta(reuse.SCORED, None)  # a scorer killed from here on leaves no stale key
+        store.set_meta(reuse.REPORTED, None)
+        score_store(store, config)
+        store.set_meta(reuse.SCORED, scoring)
+    # Generation and grading are done: the attempt is finished; its report follows
+    # (a kill while writing it is repaired by the next run or `tunegap report`).
+    store.finish_attempt(attempt)
+
+    def key() -> str | None:
+        return reuse.report_key(config, scoring, {
+            k: store.get_meta(k) for k in ("counts", "data_files", "changed_models",
+                                           "provenance")})
+
+    summary = store.get_meta("summary")
+    if (fresh and (reported := key()) is not None and store.get_meta(reuse.REPORTED) == reported
+            and summary is not None and reuse.report_files_present(run_dir)):
+        # The report on disk was made from these very grades, config and code: keep it; it
+        # names the attempt it comes from (this one changed nothing).
+        results = None
+        if need_results:
+            from tunegap.results import build_results
+
+            results = build_results(store.records(), config, run_dir,
+                                    planned=store.plan_counts(),
+                                    counts=store.get_meta("counts", {}),
+                                    provenance=_provenance(store),
+                                    attempt=store.get_meta("reported_attempt"))
+        return Outcome(run_dir, summary, results)
+    store.set_meta("counts", counts)  # the report about to be written names this attempt
+    reported = key()
+    results = report_store(store, run_dir, config)
+    store.set_meta("reported_attempt", results.attempt)
+    store.set_meta(reuse.REPORTED, reported)
+    return Outcome(run_dir, results.summary(), results)
+
+
+def execute(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool = True,
+            console: Console | None = None, need_results: bool = True) -> Outcome:
+    """`run`, for callers that may not need the Results (the command line prints the
+    summary): a finished run whose stored report is current is then not analysed again."""
     console = console or Console(stderr=True)
     config = config.model_copy(update={"graders": config.resolved_graders()})
     items = build_plan(config)  # loads data; a bad file fails here, before anything is written
@@ -190,7 +274,11 @@ def run(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool 
             store.set_meta("data_files", data_files(config.all_benchmarks, config.data_dir))
             store.set_meta("config", config.model_dump(mode="json"))
             attempt = store.begin_attempt(list(argv if argv is not None else sys.argv))
-            store.replace_plan(plan_rows(items))
+            rows = plan_rows(items)
+            plan = reuse.plan_digest(rows)
+            if store.get_meta("plan_digest") != plan:  # rewriting an unchanged plan costs
+                store.replace_plan(rows)                # seconds at scale and changes nothing
+                store.set_meta("plan_digest", plan)
             groups = unique_requests(items)
             sent = 0
             with _progress(console, progress) as bar:
@@ -198,14 +286,11 @@ def run(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool 
                     model = pairs[0][0]
                     sent += _generate_model(store, attempt, model, [r for _, r in pairs], bar,
                                             console)
-            store.set_meta("counts", {"plan_items": len(items),
-                                      "unique_requests": sum(len(v) for v in groups.values()),
-                                      "requests_sent_last_attempt": sent})
-            score_store(store, config)
-            # Generation and grading are done: the attempt is finished; its report follows
-            # (a kill while writing it is repaired by the next run or `tunegap report`).
-            store.finish_attempt(attempt)
-            return report_store(store, run_dir, config)
+            counts = {"plan_items": len(items),
+                      "unique_requests": sum(len(v) for v in groups.values()),
+                      "requests_sent_last_attempt": sent}
+            return _scored_and_reported(store, run_dir, config, plan, sent, attempt, counts,
+                                        need_results)
         finally:
             store.close()
 

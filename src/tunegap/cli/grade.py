@@ -43,6 +43,7 @@ def regrade(run_dir: Path, extractors: list[str] | None = None, graders: list[st
 
 def _regrade_locked(store, config, run_dir, extractors, graders, llm_model, time_limit):
     """Re-score the open, locked store under the union of its and the new scorers."""
+    from tunegap import reuse
     from tunegap.config import BackendSpec, ModelSpec
     from tunegap.grade.limits import DEFAULT_LIMIT_S
     from tunegap.runner import report_store
@@ -59,6 +60,7 @@ def _regrade_locked(store, config, run_dir, extractors, graders, llm_model, time
         update["llm_extractor"] = spec
     config = config.model_copy(update=update)
     store.set_meta("config", config.model_dump(mode="json"))
+    store.set_meta(reuse.SCORED, None)  # the next `tunegap run` scores again under its config
     score_store(store, config, limit_s=time_limit or DEFAULT_LIMIT_S)
     return report_store(store, Path(run_dir), config)
 

@@ -3,6 +3,7 @@ way a failure reaches the terminal (a single line on stderr and an exit code).""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -34,41 +35,49 @@ def stderr() -> Console:
     return _console(stderr=True)
 
 
+def fmt(x: float | None, sign: bool = False) -> str:
+    """report.markdown.fmt's format, here so that printing a stored summary does not load the
+    report package (and with it the analysis and scipy)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{x:+.2f}" if sign else f"{x:.2f}"
+
+
 def print_results(results) -> None:
     """The paired summary every command that (re)builds a report ends with."""
+    print_summary(results.summary(), results.run_dir)
+
+
+def print_summary(summary: dict, run_dir) -> None:
+    """A Results.summary() (fresh, or as stored with a report that was kept) on stdout."""
     from rich import box
     from rich.markup import escape
     from rich.table import Table
 
-    from tunegap.report.markdown import fmt
-
     out = stdout()
-    if results.caveat:
-        out.print(f"[yellow]Caveat:[/yellow] {escape(results.caveat)}")
-    if not results.complete:
+    if summary["caveat"]:
+        out.print(f"[yellow]Caveat:[/yellow] {escape(summary['caveat'])}")
+    if not summary["complete"]:
         out.print("[yellow]Incomplete:[/yellow] some cells have fewer scored items than planned; "
                   "Δ is over the items both sides have (see tables.md).", soft_wrap=True)
-    out.print(f"instruct − base, % (extractor {escape(results.primary_extractor)}); Δ with its "
-              "paired 95 % CI; * significant (Holm), ? unresolved (|Δ| < minimum detectable "
+    out.print(f"instruct − base, % (extractor {escape(summary['primary_extractor'])}); Δ with "
+              "its paired 95 % CI; * significant (Holm), ? unresolved (|Δ| < minimum detectable "
               "effect); every extractor × grader is in tables.md", soft_wrap=True)
     # One table per pair and benchmark keeps each row readable in an 80-column terminal.
-    groups: dict[tuple[str, str], list] = {}
-    for c in results.headline():
-        groups.setdefault((c.pair, c.benchmark), []).append(c)
-    for (pair, benchmark), rows in groups.items():
-        grader = results.primary_grader(benchmark)
-        table = Table(title=f"{escape(pair)} · {escape(benchmark)} · grader {escape(grader)}",
+    for group in summary["tables"]:
+        table = Table(title=f"{escape(group['pair'])} · {escape(group['benchmark'])} · grader "
+                            f"{escape(group['grader'])}",
                       box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for col in ("setting", "decoding", "metric", "inst", "base", "Δ", "95% CI", "n"):
             table.add_column(col, justify="left" if col in ("setting", "decoding", "metric")
                              else "right")
-        for c in rows:
-            flag = "*" if c.significant else ("?" if c.unresolved else " ")
-            table.add_row(*(escape(x) for x in (c.setting, c.decoding, c.metric)),
-                          f"{c.instruct:.1f}", f"{c.base:.1f}", f"{fmt(c.delta, True)}{flag}",
-                          f"[{fmt(c.ci_low)}, {fmt(c.ci_high)}]", str(c.n))
+        for c in group["rows"]:
+            flag = "*" if c["significant"] else ("?" if c["unresolved"] else " ")
+            table.add_row(*(escape(c[x]) for x in ("setting", "decoding", "metric")),
+                          f"{c['instruct']:.1f}", f"{c['base']:.1f}",
+                          f"{fmt(c['delta'], True)}{flag}",
+                          f"[{fmt(c['ci_low'])}, {fmt(c['ci_high'])}]", str(c["n"]))
         out.print(table)
-    run_dir = results.run_dir
     out.print(f"Report: {run_dir / 'report.html'} · {run_dir / 'tables.md'} · "
               f"{run_dir / 'results.json'} · {run_dir / 'tables'}/ · {run_dir / 'plots'}/ · "
               f"{run_dir / 'samples.jsonl'}", soft_wrap=True)

@@ -20,7 +20,7 @@ from tunegap.cli.options import (
     csv,
     resolve_config,
 )
-from tunegap.cli.output import print_results, stderr
+from tunegap.cli.output import print_summary, stderr
 
 
 def run(
@@ -35,10 +35,11 @@ def run(
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ) -> None:
     """Run (or resume) an evaluation: generate, extract, grade, report."""
-    from tunegap.runner import run as run_eval
+    from tunegap.runner import execute
 
     cfg = resolve_config(config, preset, limit=limit, benchmarks=csv(benchmarks),
                          settings=csv(settings), data_dir=data_dir, out=out_dir,
                          max_tokens=max_tokens)
-    results = run_eval(cfg, argv=sys.argv, progress=progress, console=stderr())
-    print_results(results)
+    # The summary is all this prints: a finished run whose report is current is not analysed.
+    outcome = execute(cfg, argv=sys.argv, progress=progress, console=stderr(), need_results=False)
+    print_summary(outcome.summary, outcome.run_dir)
