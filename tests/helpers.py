@@ -45,6 +45,7 @@ def reply(req, sample_index):
             else f"I cannot tell. The answer is {sample_index}.")
 
 
+reply_too = reply  # the same responder under another name (another backend option value)
 SCRIPTED_OPTIONS = {"responder": "tests.helpers:reply"}
 
 

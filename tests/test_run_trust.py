@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import REQUESTED, RESPONDERS, scripted_pair
+from tests.helpers import REQUESTED, RESPONDERS, SCRIPTED_OPTIONS, scripted_pair
 from tunegap.config import RunConfig
 from tunegap.runner import run
 
@@ -45,15 +45,16 @@ def test_a_changed_backend_option_or_context_regenerates(tmp_path):
     run(_config(tmp_path / "r"), progress=False)
     first = list(REQUESTED)
     assert len(first) == 8
-    for backend in ({"options": {"extra_body": {"top_k": 5}}}, {"n_ctx": 8192}):
+    # Another responder (the same answers under another name) is another engine option.
+    other = {"options": {**SCRIPTED_OPTIONS, "responder": "tests.helpers:reply_too"}}
+    for backend in (other, {"n_ctx": 8192}):
         REQUESTED.clear()
         run(_config(tmp_path / "r", **backend), progress=False)
         assert len(REQUESTED) == 8, backend  # nothing reused
         assert not set(REQUESTED) & set(first)
     # What cannot change an output does not regenerate.
     REQUESTED.clear()
-    run(_config(tmp_path / "r", batch_size=3, options={"extra_body": {"top_k": 5},
-                                                        "concurrency": 4}), progress=False)
+    run(_config(tmp_path / "r", batch_size=3, n_threads=2), progress=False)
     assert REQUESTED == []
 
 

@@ -171,8 +171,9 @@ def unique_requests(items: list[PlanItem]) -> dict[str, list[tuple[ModelSpec, Re
     groups: dict[str, list[tuple[ModelSpec, Request]]] = {}
     seen: set[str] = set()
     for it in items:
-        if it.request.key in seen:
+        key = it.request.key
+        if key in seen:
             continue
-        seen.add(it.request.key)
+        seen.add(key)
         groups.setdefault(it.request.model, []).append((it.model, it.request))
     return groups

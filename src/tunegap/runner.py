@@ -121,7 +121,7 @@ def _note_changed_models(store: Store, config: RunConfig, console: Console) -> N
 def preflight_models(config: RunConfig) -> None:
     """Before a new run directory is made: every backend is known and every local or
     packaged weights file is there (a typo would otherwise leave an empty run behind)."""
-    from tunegap.backends import backend_class
+    from tunegap.backends import backend_entry
     from tunegap.models import check_model_ref
 
     specs = [(f"pairs.{i}.{side}", getattr(p, side))
@@ -129,8 +129,9 @@ def preflight_models(config: RunConfig) -> None:
     if config.llm_extractor is not None and "llm" in config.extractors:
         specs.append(("llm_extractor", config.llm_extractor))
     for where, spec in specs:
-        backend_class(spec.backend.type)
-        if spec.backend.type in ("llamacpp", "hf"):
+        entry = backend_entry(spec.backend.type)
+        entry.load_class()
+        if entry.local_weights:
             check_model_ref(spec.backend.model, field=f"{where}.backend.model")
 
 
