@@ -10,9 +10,10 @@ key computed now equals the key stored when it was made:
   libraries the graders call);
 - the report key: the scoring key, the whole config and the run's meta the report shows.
 
-Anything else is made anew: a plug-in extractor or grader ("module:function", whose code is not
-hashed), a stored timeout (a busy machine's timeout may pass now), a store with no key (made by
-an older version, or a killed scoring or report writer, which clears the key before it starts).
+Anything else is made anew: a plug-in extractor or grader ("module:function", or one registered
+at run time: its code is not hashed), a stored timeout (a busy machine's timeout may pass now),
+a store with no key (made by an older version, or a killed scoring or report writer, which
+clears the key before it starts).
 """
 
 from __future__ import annotations
@@ -63,9 +64,16 @@ def plan_digest(rows: Iterable[Mapping[str, Any]]) -> str:
 
 
 def _uses_plugins(config) -> bool:
-    names = [*config.extractors, *(config.extractor_by_side or {}).values(),
-             *(config.graders or [])]
-    return any(":" in n for n in names)
+    """A scorer whose code is not this package's: "module:function", or one registered at run
+    time (register_grader / register_extractor), which reaches the workers by module path."""
+    from tunegap.extract import worker_ref
+    from tunegap.grade import grader_ref
+
+    extractors = [*config.extractors, *(config.extractor_by_side or {}).values()]
+    graders = list(config.graders or [])
+    return (any(":" in n for n in [*extractors, *graders])
+            or any(worker_ref(n) != n for n in extractors)
+            or any(grader_ref(n) != n for n in graders))
 
 
 def scoring_key(config, plan: str, samples: int) -> str | None:
