@@ -8,7 +8,7 @@ least Python possible — all prompts of a batch prefilled in one llama_decode (
 each), then one llama_decode per step for every live sequence, greedy argmax on llama.cpp's
 logits buffer, a sequence ends on end-of-generation, a stop string or max tokens. tunegap's arm
 is `LlamaCppBackend.generate` on the same requests in chunks of the batch size, as the runner
-calls it. Same weights, threads, n_batch and KV layout (one stream per sequence); each arm keeps
+calls it. Same weights, threads, n_batch, attention kernel and KV layout (one stream per sequence); each arm keeps
 its loaded model across repetitions. Arms alternate (raw, tunegap, raw, ...), and the figures
 are generated tokens per second, median with min–max, and their ratio; `uptime` is printed.
 """
@@ -50,6 +50,9 @@ class Raw:
         cp.n_threads = cp.n_threads_batch = n_threads
         cp.kv_unified = False
         cp.no_perf = True
+        # As tunegap (and llama-cpp-python's Llama): the default "auto" turns flash attention
+        # on, which changes both the speed and the outputs.
+        cp.flash_attn_type = L.LLAMA_FLASH_ATTN_TYPE_DISABLED
         self.ctx = L.llama_init_from_model(self.model, cp)
         self.mem = L.llama_get_memory(self.ctx)
         self.batch = L.llama_batch_init(max(512, max_batch), 0, 1)
