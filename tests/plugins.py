@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def spin(text, example):
+def spin(text, example, answer_format):
     """Never returns: a pure-Python busy loop, as a runaway extractor or grader would be."""
     n = 0
     while True:

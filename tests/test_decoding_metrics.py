@@ -114,7 +114,11 @@ def test_paper_protocol_compares_two_strategies_in_one_column(tmp_path):
 
 
 def test_json_answer_for_one_side_and_by_side_extractor_column(tmp_path):
-    RESPONDERS["scripted:i"] = lambda req, i: f"The answer is {TARGET[_question(req)]}."
+    # The instruct side was asked for JSON and replies in it: strict reads the JSON answer
+    # (the format its prompt asked for), not "The answer is" that follows it.
+    RESPONDERS["scripted:i"] = lambda req, i: (
+        f'{{"step_by_step_thinking": "add", "answer": "{TARGET[_question(req)]}"}} '
+        "The answer is 0.")
     RESPONDERS["scripted:b"] = lambda req, i: f"so {TARGET[_question(req)]}"
     cfg = config(tmp_path / "r", [{"strategy": "greedy"}],
                  settings=[{"name": "zeroshot_cot", "json_answer": ["instruct"]}])

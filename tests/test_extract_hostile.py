@@ -130,3 +130,16 @@ def test_different_values_differ():
     assert grade_now("numeric", "18", "18", GSM).canonical != \
         grade_now("numeric", "81", "18", GSM).canonical
     assert single_value("3 4") is None and last_value("3 4").canonical == "4"
+
+
+def two_arguments(text, example):  # the signature before answer formats
+    return "1"
+
+
+def test_a_plugin_with_the_wrong_signature_is_refused_before_a_run():
+    from tunegap.errors import UserError
+    from tunegap.extract import check_extractor
+
+    check_extractor("tests.test_extract_hostile:boom")  # (text, example, answer_format=None)
+    with pytest.raises(UserError, match="must take \\(text, example, answer_format\\)"):
+        check_extractor("tests.test_extract_hostile:two_arguments")

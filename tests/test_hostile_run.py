@@ -27,13 +27,13 @@ SPIN = "tests.test_hostile_run:spin_on_marker"
 BOOM = "tests.test_hostile_run:raise_on_marker"
 
 
-def spin_on_marker(text, example):  # a plug-in extractor that never returns on one input
+def spin_on_marker(text, example, answer_format):  # a plug-in extractor that never returns on one input
     while "SPIN" in text:
         pass
     return None
 
 
-def raise_on_marker(text, example):  # a plug-in extractor that raises on one input
+def raise_on_marker(text, example, answer_format):  # a plug-in extractor that raises on one input
     if "BOOM" in text:
         raise RecursionError("deep")
     return "1"

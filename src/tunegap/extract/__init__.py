@@ -17,6 +17,7 @@ extractor raised); the pool adds "timeout". Nothing an extractor does escapes as
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from importlib import import_module
 from typing import Literal
@@ -70,7 +71,15 @@ def _plugin(name: str) -> Extractor | None:
 
 
 def check_extractor(name: str) -> None:
-    if name in EXTRACTORS or name in BATCH_EXTRACTORS or _plugin(name) is not None:
+    if name in EXTRACTORS or name in BATCH_EXTRACTORS:
+        return
+    fn = _plugin(name)
+    if fn is not None:
+        try:  # checked before a run: a wrong signature would make every extraction an error
+            inspect.signature(fn).bind("", None, None)
+        except (TypeError, ValueError):
+            raise UserError(f"extractor '{name}' must take (text, example, answer_format)",
+                            field="extractors") from None
         return
     raise UserError(f"unknown extractor '{name}' (known: {', '.join(known_extractors())}; "
                     "or a plug-in as module:function)", field="extractors")
