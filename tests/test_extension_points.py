@@ -13,13 +13,13 @@ from tunegap.backends import BACKENDS, BackendEntry, register_backend
 from tunegap.cli import app
 from tunegap.data import BENCHMARKS, register_benchmark
 from tunegap.errors import UserError
-from tunegap.grade import GRADERS, MODULES, register_grader
+from tunegap.grade import MODULES, register_grader
 
 
 @pytest.fixture
 def registries():
     """Registrations made by the test are undone after it."""
-    saved = [(d, dict(d)) for d in (BACKENDS, BENCHMARKS, GRADERS, MODULES)]
+    saved = [(d, dict(d)) for d in (BACKENDS, BENCHMARKS, MODULES)]
     yield
     for d, before in saved:
         d.clear()

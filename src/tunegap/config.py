@@ -86,22 +86,22 @@ class ModelSpec(_Strict):
             ident["engine"] = engine
         if self.backend.chat_template_kwargs:
             ident["chat_template_kwargs"] = self.backend.chat_template_kwargs
-        if self.backend.type == "llamacpp":
-            # llama.cpp's CPU kernels change with the number of rows decoded together (repacked
-            # Q4_K from 4 rows, tinyBLAS Q5_0/Q8_0 from 8), so a greedy output depends on the
-            # batch size and the build: both name the outputs (issue 18, bench/README.md).
-            ident["batching"] = {"batch_size": self.backend.batch_size, "build": _llama_build()}
+        build = BACKENDS[self.backend.type].batch_dependent_build
+        if build is not None:
+            # The engine's greedy outputs depend on the batch size and the build (registry.py):
+            # both name the outputs.
+            ident["batching"] = {"batch_size": self.backend.batch_size, "build": _build(build)}
         weights = weights_identity(self.backend.model)
         if weights is not None:
             ident["weights"] = weights
         return f"{self.name}@{sha256_hex(canonical_json(ident))[:16]}"
 
 
-def _llama_build() -> str | None:
+def _build(distribution: str) -> str | None:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return f"llama-cpp-python=={version('llama-cpp-python')}"
+        return f"{distribution}=={version(distribution)}"
     except PackageNotFoundError:
         return None
 

@@ -41,6 +41,7 @@ def _units(store: Store, config: RunConfig) -> list[Unit]:
     in several cells is one unit. For a reasoning model the text is the answer after its
     thinking, or None when the thinking never closed."""
     reasoning = {m.name: m.reasoning for p in config.pairs for m in (p.base, p.instruct)}
+    defaults: dict[str, AnswerFormat] = {}  # by benchmark, for rows stored without a format
     units, seen = [], set()
     for r in store.records():
         key = (r.request_key, r.sample_index, r.example.target)
@@ -49,14 +50,19 @@ def _units(store: Store, config: RunConfig) -> list[Unit]:
             spec = reasoning.get(r.cell.model)
             text = r.output if spec is None else split_reasoning(
                 r.output, spec.start, spec.end, starts_open=spec.starts_open).answer
-            fmt = r.answer_format or _stored_before_formats(r.example)
+            fmt = r.answer_format
+            if fmt is None:
+                if r.example.benchmark not in defaults:
+                    defaults[r.example.benchmark] = _stored_before_formats(r.example)
+                fmt = defaults[r.example.benchmark]
             units.append((r.request_key, r.sample_index, r.example.target, r.example, text, fmt))
     return units
 
 
 def _stored_before_formats(example: Example) -> AnswerFormat:
     """A plan row written before answer formats were stored: the benchmark's default format
-    (what `strict` read then), as its prompt family words a zero-shot prompt."""
+    (what `strict` read then), as its prompt family words a zero-shot prompt. The same for every
+    item of a benchmark: the caller keeps one per benchmark."""
     from tunegap.data import BENCHMARKS
     from tunegap.prompts import FAMILIES
 

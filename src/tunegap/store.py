@@ -51,7 +51,9 @@ CREATE TABLE IF NOT EXISTS grades (
   grader TEXT NOT NULL, target TEXT NOT NULL, correct INTEGER, status TEXT NOT NULL,
   canonical TEXT,
   PRIMARY KEY (request_key, sample_index, extractor, grader, target));
--- "is any grade a timeout?" (the re-run's reuse check) without scanning millions of rows
+-- "is any answer or grade a timeout?" (the re-run's reuse check, Store.has_status) without
+-- scanning millions of rows
+CREATE INDEX IF NOT EXISTS answers_status ON answers(status);
 CREATE INDEX IF NOT EXISTS grades_status ON grades(status);
 """
 

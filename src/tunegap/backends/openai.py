@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from tunegap.backends.base import Backend, Capabilities, check_options
+from tunegap.backends.base import Backend, Capabilities
 from tunegap.config import ModelSpec
 from tunegap.errors import BackendError, UserError
 from tunegap.types import Generation, Prompt, Request, TokenCandidate
@@ -68,7 +68,7 @@ class ClientSettings:
 
     @classmethod
     def from_options(cls, opts: dict[str, Any]) -> ClientSettings:
-        check_options("openai", opts, OPTIONS)
+        """Settings from backend.options (their names are checked by Backend.__init__)."""
         urls = opts.get("base_urls") or opts.get("base_url") or "http://127.0.0.1:8000/v1"
         urls = (urls,) if isinstance(urls, str) else tuple(urls)
         if not urls or not all(isinstance(u, str) and u.startswith(("http://", "https://"))

@@ -27,6 +27,9 @@ class BackendEntry:
     packages: tuple[str, ...] = ()  # top-level packages the engine needs
     # backend.model is a weights file or checkpoint read in-process (checked before a run)
     local_weights: bool = False
+    # Set where the engine's numerics change with the rows decoded together: the distribution
+    # whose version names the build; the batch size and that build then enter the request key.
+    batch_dependent_build: str | None = None
     # False for generations made elsewhere (`tunegap import`): such a model is never loaded.
     generates: bool = True
 
@@ -58,8 +61,10 @@ def known_backends() -> list[str]:
 
 
 for _entry in (
+    # llama.cpp's CPU kernels change with the rows decoded together (repacked Q4_K from 4 rows,
+    # tinyBLAS Q5_0/Q8_0 from 8): bench/README.md.
     BackendEntry("llamacpp", "tunegap.backends.llamacpp", "LlamaCppBackend", "llamacpp",
-                 ("llama_cpp",), local_weights=True),
+                 ("llama_cpp",), local_weights=True, batch_dependent_build="llama-cpp-python"),
     BackendEntry("hf", "tunegap.backends.hf", "HFBackend", "hf", ("torch", "transformers"),
                  local_weights=True),
     BackendEntry("vllm", "tunegap.backends.vllm", "VLLMBackend", "vllm", ("vllm",)),

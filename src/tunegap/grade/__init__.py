@@ -39,7 +39,6 @@ MODULES: dict[str, ModuleType] = {
     "medcalc-official": medcalc_official,
     "unanswerable": unanswerable,
 }
-GRADERS: dict[str, Grader] = {name: mod.grade for name, mod in MODULES.items()}
 _BUILTIN = dict(MODULES)  # known to every process, worker processes included
 
 
@@ -47,7 +46,6 @@ def register_grader(name: str, module: ModuleType) -> None:
     """Add (or replace) a grader. Worker processes import it by its module's name, so the
     module must be importable (a package module, or one on sys.path)."""
     MODULES[name] = module
-    GRADERS[name] = module.grade
 
 
 def grader_ref(name: str) -> str:
@@ -68,10 +66,10 @@ def missing_requirements(name: str) -> str | None:
 
 
 def get_grader(name: str) -> Grader:
-    if name not in GRADERS:
-        raise UserError(f"unknown grader '{name}' (known: {', '.join(sorted(GRADERS))})",
+    if name not in MODULES:
+        raise UserError(f"unknown grader '{name}' (known: {', '.join(sorted(MODULES))})",
                         field="graders")
-    return GRADERS[name]
+    return MODULES[name].grade
 
 
 def applies(name: str, example: Example) -> bool:
@@ -94,5 +92,5 @@ def grade_now(name: str, answer: str | None, target: str, example: Example) -> G
     return get_grader(name)(answer, target, example)
 
 
-__all__ = ["GRADERS", "MISSING", "NOT_APPLICABLE", "TIMEOUT", "Grade", "applies", "get_grader",
+__all__ = ["MODULES", "MISSING", "NOT_APPLICABLE", "TIMEOUT", "Grade", "applies", "get_grader",
            "grade_now", "grader_ref", "judges_missing", "missing_requirements", "register_grader"]
