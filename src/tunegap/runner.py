@@ -1,7 +1,8 @@
 """plan → generate → extract → grade → report, with progress and resume.
 
-Generation is the only expensive stage and the only one that touches a model. Every batch is
-written to the store as it arrives; a re-run skips every (request key, sample) already stored,
+Generation is the only expensive stage and the only one that touches a model. The backend streams
+each request's generations as they finish (`Backend.stream`); they are written to the store in
+groups of a batch (or every few seconds); a re-run skips every (request key, sample) already stored,
 and loads no model at all when nothing is missing.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import sys
+import time
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -27,7 +29,7 @@ from tunegap.errors import UserError
 from tunegap.plan import build_plan, plan_rows, unique_requests
 from tunegap.runlock import ensure_run_dir, run_lock
 from tunegap.store import Store
-from tunegap.types import Request
+from tunegap.types import Generation, Request
 
 # The analysis (scipy), the report writers (matplotlib), the scorers and the engines load
 # inside the functions that use them: a re-run with nothing to do needs none of them.
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from tunegap.results import Results
 
 STORE_NAME = "tunegap.sqlite"
+SAVE_EVERY_S = 5.0  # finished generations wait at most this long (or a batch) to be stored
 
 
 # Names the report writers give their files; a killed writer may leave ".<name>.*" behind.
@@ -154,17 +157,29 @@ def _generate_model(store: Store, attempt: int, model: ModelSpec, requests: Sequ
     from tunegap.backends import load_backend
 
     backend = load_backend(model)
+    finished: list[tuple[Request, list[Generation]]] = []
+
+    def save() -> None:  # one transaction per group: a kill loses only what was in flight
+        store.log_requested(attempt, [r for r, _ in finished])
+        store.save_generations(attempt, finished)
+        finished.clear()
+
     try:
         backend.check(missing)
-        size = max(1, model.backend.batch_size)
+        group = max(1, model.backend.batch_size)
         task = progress.add_task(f"{model.name:>24}", total=len(missing)) if progress else None
-        for start in range(0, len(missing), size):
-            batch = missing[start : start + size]
-            store.log_requested(attempt, batch)
-            outputs = backend.generate(batch)
-            store.save_generations(attempt, list(zip(batch, outputs)))
-            if progress is not None:
-                progress.advance(task, len(batch))
+        saved_at = time.monotonic()
+        try:
+            for i, gens in backend.stream(missing):
+                finished.append((missing[i], gens))
+                if progress is not None:
+                    progress.advance(task, 1)
+                if len(finished) >= group or time.monotonic() - saved_at > SAVE_EVERY_S:
+                    save()
+                    saved_at = time.monotonic()
+        finally:
+            if finished:  # an error or Ctrl-C keeps what had finished
+                save()
     finally:
         backend.close()
     return len(missing)

@@ -3,11 +3,13 @@ model, off by one on odd sums on a base model."""
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from tunegap.backends.base import Backend, Capabilities
+from tunegap.errors import BackendError
 from tunegap.types import Generation, Request
 
 _SUM = re.compile(r"What is (\d+) \+ (\d+)\?")
@@ -29,3 +31,17 @@ class ToyBackend(Backend):
             out.append([Generation(text=f"Adding them. The answer is {total}.",
                                    finish_reason="stop")])
         return out
+
+
+class StreamingToyBackend(ToyBackend):
+    """Yields its answers one at a time, last request first (the runner must map indices), and
+    fails after $TOY_FAIL_AFTER of them when that is set: a run killed mid-stream."""
+
+    name: ClassVar[str] = "toy-stream"
+
+    def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, list[Generation]]]:
+        fail_after = int(os.environ.get("TOY_FAIL_AFTER", "-1"))
+        for n, i in enumerate(reversed(range(len(requests)))):
+            if n == fail_after:
+                raise BackendError("the toy engine stopped")
+            yield i, self.generate([requests[i]])[0]

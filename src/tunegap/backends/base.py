@@ -1,7 +1,8 @@
 """The Backend interface: one small class every engine implements.
 
 A backend is bound to one model. `generate` takes a batch of Requests and returns, for each, its
-`params.samples` Generations. What every engine shares lives here, once:
+`params.samples` Generations; `stream` hands the runner each request's Generations as they are
+ready. What every engine shares lives here, once:
   - the options check: a backend declares the `backend.options` it reads (`options`), and an
     unknown one is a one-line error naming them;
   - the capability check (`check`), before any generation starts, including a chat prompt sent
@@ -13,7 +14,7 @@ A backend is bound to one model. `generate` takes a batch of Requests and return
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
@@ -94,6 +95,16 @@ class Backend(ABC):
         `cot_branches=k` requests: the k CoT-decoding branches, ranked by first-token log-prob,
         each with `first_token_topk` (its forced token first) and `token_margins` filled in.
         """
+
+    def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, list[Generation]]]:
+        """(index into requests, its generations) for every request, as each is ready: what
+        the runner stores as it goes. By default `generate` over consecutive chunks of
+        `backend.batch_size` requests; an engine that refills finished sequence slots
+        (llamacpp) yields each request as soon as it ends and never waits for a chunk."""
+        size = max(1, self.spec.backend.batch_size)
+        for start in range(0, len(requests), size):
+            chunk = self.generate(requests[start : start + size])
+            yield from enumerate(chunk, start)
 
     def first_token_topk(self, prompt: Prompt, k: int) -> list[TokenCandidate]:
         raise UserError(f"backend '{self.name}' cannot return first-token log-probs")

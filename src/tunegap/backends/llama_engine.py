@@ -261,15 +261,25 @@ class LlamaEngine:
     # ------------------------------------------------------- continuous batching
     # The scheduler (backends/continuous.py) admits requests into free sequence slots while
     # others decode, and frees a slot's KV cells as soon as its sequence ends.
-    def begin(self, n_slots: int, n_ctx_seq: int, prefix: Sequence[int] = ()) -> None:
-        """Empty the cache for n_slots sequences; a prefix shared by every prompt to come is
-        evaluated once into a holder sequence that admitted prompts are copied from."""
-        self._ensure_context(n_slots, n_ctx_seq, extra=1 if prefix else 0)
+    def begin(self, n_slots: int, n_ctx_seq: int, holder: bool = False) -> None:
+        """Empty the cache for n_slots sequences, plus a holder sequence for shared prefixes
+        (`hold`) when asked."""
+        self._ensure_context(n_slots, n_ctx_seq, extra=1 if holder else 0)
         self.lib.llama_memory_clear(self.mem, True)
         self.pos = {}
-        self.holder, self.shared = (n_slots, len(prefix)) if prefix else (None, 0)
+        self.holder, self.shared = (n_slots if holder else None), 0
+
+    def hold(self, prefix: Sequence[int]) -> None:
+        """Evaluate a prefix shared by the prompts admitted next into the holder sequence,
+        which `admit` copies from (an empty prefix: copy nothing)."""
+        if self.holder is None:
+            if prefix:
+                raise ValueError("begin() was not asked for a holder sequence")
+            return
+        self.lib.llama_memory_seq_rm(self.mem, self.holder, -1, -1)
+        self.shared = len(prefix)
         if prefix:
-            self._prefill([(n_slots, prefix, 0)], logits=False)
+            self._prefill([(self.holder, prefix, 0)], logits=False)
 
     def admit(self, parts: Sequence[tuple[Sequence[int], Sequence[int]]]) -> np.ndarray:
         """Prefill (prompt, seq ids) parts together: each prompt once, into its first sequence
@@ -279,7 +289,7 @@ class LlamaEngine:
         if longest >= self.n_ctx_seq:
             raise UserError(f"a prompt of {longest} tokens does not fit the context of "
                             f"{self.n_ctx_seq} tokens per sequence (raise backend.n_ctx)")
-        if self.holder is not None:
+        if self.shared:
             for _, seqs in parts:
                 self.lib.llama_memory_seq_cp(self.mem, self.holder, seqs[0], -1, -1)
         rows = self._prefill([(seqs[0], p[self.shared:], self.shared) for p, seqs in parts])

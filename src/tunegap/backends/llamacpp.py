@@ -1,10 +1,11 @@
 """llama-cpp-python, in-process: GGUF models on CPU (the embedded demo) or a local GPU.
 
 Real batched decoding on the low-level API (`llama_engine.LlamaEngine`) with continuous batching
-(`continuous.decode`): the runner's batch is decoded through at most `max_seqs` sequence slots,
-one `llama_decode` per step for all live sequences; a finished sequence frees its slot for the
-next request at once. Each request's prompt is prefilled once for all its samples or CoT
-branches, and a prefix common to the batch's prompts once for all of them.
+(`continuous.decode_iter`): the runner's requests stream through `batch_size` × samples sequence
+slots (at most `max_seqs`), one `llama_decode` per step for all live sequences; a finished
+sequence frees its slot for the next request at once, and each finished request goes back to the
+runner to be stored. Each request's prompt is prefilled once for all its samples or CoT branches,
+and a prefix shared by consecutive prompts (instructions, exemplars) once for all of them.
 
 Chat prompts are rendered here through the model's own template (GGUF metadata
 `tokenizer.chat_template`, or the spec's `chat_template` override), so the exact text the model
@@ -17,11 +18,11 @@ f32, default f16), verbose (default False).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from tunegap.backends.base import Backend, Capabilities
-from tunegap.backends.continuous import decode
+from tunegap.backends.continuous import decode, decode_iter
 from tunegap.backends.llama_engine import KV_CACHE_TYPES, LlamaEngine
 from tunegap.backends.stepping import Job, first_candidates
 from tunegap.config import ModelSpec
@@ -78,16 +79,28 @@ class LlamaCppBackend(Backend):
         return Job(tokens=self.tokens(text), params=req.params, stop=req.prompt.stop,
                    rendered=text)
 
+    def _n_ctx_seq(self, jobs: Sequence[Job]) -> int:
+        need = max(len(j.tokens) + j.params.max_tokens for j in jobs)
+        return min(need, self.spec.backend.n_ctx, self.engine.n_ctx_train or need)
+
     def generate(self, requests: Sequence[Request]) -> list[list[Generation]]:
+        """The requests decoded together as one batch (as many slots as they have sequences,
+        up to max_seqs: a request waiting for slots is admitted when enough have finished)."""
         jobs = [self._job(r) for r in requests]
         if not jobs:
             return []
-        need = max(len(j.tokens) + j.params.max_tokens for j in jobs)
-        n_ctx_seq = min(need, self.spec.backend.n_ctx, self.engine.n_ctx_train or need)
-        # As many sequence slots as the batch needs, up to max_seqs: a request waiting for
-        # slots is admitted as soon as enough sequences before it have finished.
         slots = min(sum(j.params.samples for j in jobs), self.engine.max_seqs)
-        return decode(self.engine, jobs, slots=slots, n_ctx_seq=n_ctx_seq)
+        return decode(self.engine, jobs, slots=slots, n_ctx_seq=self._n_ctx_seq(jobs))
+
+    def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, list[Generation]]]:
+        """All the requests through batch_size × samples slots (up to max_seqs), refilled as
+        sequences end; each request is yielded as soon as its sequences have ended."""
+        jobs = [self._job(r) for r in requests]
+        if not jobs:
+            return
+        width = max(1, self.spec.backend.batch_size) * max(j.params.samples for j in jobs)
+        yield from decode_iter(self.engine, jobs, slots=min(width, self.engine.max_seqs),
+                               n_ctx_seq=self._n_ctx_seq(jobs))
 
     def first_token_topk(self, prompt: Prompt, k: int) -> list[TokenCandidate]:
         toks = self.tokens(self.render(prompt))
