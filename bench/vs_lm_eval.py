@@ -6,7 +6,8 @@
 Every arm decodes the exact prompt text tunegap renders (zero-shot CoT as plain text), greedy,
 with the same max tokens and stop strings:
 
-- tunegap: a fresh process that loads the llamacpp backend and generates in chunks of --batch;
+- tunegap: a fresh process that loads the llamacpp backend and streams the requests through
+  --batch sequence slots (`Backend.stream`, what `tunegap run` calls);
 - lmeval-server-N: llama-cpp-python's OpenAI-compatible server started for the arm, and
   `lm_eval --model local-completions` against it with num_concurrent N (lm-eval's fastest CPU
   setup for GGUF weights); the server's start-up is timed with the arm;
@@ -76,9 +77,9 @@ from gsm8k_requests import gsm8k_requests, spec
 from tunegap.backends.llamacpp import LlamaCppBackend
 reqs = gsm8k_requests({model!r}, n={n}, max_tokens={max_tokens})
 b = LlamaCppBackend(spec({model!r}, batch_size={batch}))
-out = []
-for i in range(0, len(reqs), {batch}):
-    out += [g[0].text for g in b.generate(reqs[i:i + {batch}])]
+out = [None] * len(reqs)
+for i, gens in b.stream(reqs):  # the runner's path: batch_size slots, refilled
+    out[i] = gens[0].text
 b.close()
 json.dump(out, open({dest!r}, "w"))
 """

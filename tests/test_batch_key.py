@@ -81,3 +81,7 @@ def test_a_resume_with_another_batch_size_never_mixes_outputs(tmp_path):
             f"({','.join('?' * len(second))})", sorted(second)).fetchall())
     assert plan_keys == second  # the plan (and so the report) reads batch-8 outputs only
     assert set(by_attempt.values()) == {2}
+    # The report says so, naming each llama.cpp model's batch size and build.
+    for name in ("tables.md", "report.html"):
+        text = (tmp_path / "r" / name).read_text()
+        assert "batch size 8, llama-cpp-python==" in text and "batch size 4" not in text

@@ -86,15 +86,23 @@ class ModelSpec(_Strict):
             ident["engine"] = engine
         if self.backend.chat_template_kwargs:
             ident["chat_template_kwargs"] = self.backend.chat_template_kwargs
-        build = BACKENDS[self.backend.type].batch_dependent_build
-        if build is not None:
-            # The engine's greedy outputs depend on the batch size and the build (registry.py):
-            # both name the outputs.
-            ident["batching"] = {"batch_size": self.backend.batch_size, "build": _build(build)}
+        batching = self.batching()
+        if batching is not None:
+            ident["batching"] = batching
         weights = weights_identity(self.backend.model)
         if weights is not None:
             ident["weights"] = weights
         return f"{self.name}@{sha256_hex(canonical_json(ident))[:16]}"
+
+
+    def batching(self) -> dict[str, Any] | None:
+        """The batch size and engine build that name this model's outputs, for an engine whose
+        greedy outputs depend on the rows decoded together (registry.py: llama.cpp's CPU
+        kernels); None for the others."""
+        build = BACKENDS[self.backend.type].batch_dependent_build
+        if build is None:
+            return None
+        return {"batch_size": self.backend.batch_size, "build": _build(build)}
 
 
 def _build(distribution: str) -> str | None:

@@ -67,6 +67,21 @@ class Results:
         return self.config.caveat
 
     @property
+    def batching_note(self) -> str | None:
+        """Which models' outputs are named by their batch size (and engine build), said in the
+        report: their greedy outputs depend on the rows decoded together."""
+        named = [(m.name, b) for p in self.config.pairs for m in (p.base, p.instruct)
+                 if (b := m.batching()) is not None]
+        if not named:
+            return None
+        models = "; ".join(f"{name}: batch size {b['batch_size']}, {b['build'] or 'build unknown'}"
+                           for name, b in dict(named).items())
+        return ("Greedy outputs of llama.cpp on CPU depend on the number of sequences decoded "
+                "together (its kernels change with it), so these models' request keys name the "
+                f"batch size and the engine build ({models}): a run with another batch size or "
+                "build generates anew and never mixes outputs.")
+
+    @property
     def extractors(self) -> list[str]:
         return [*self.config.extractors, *([BY_SIDE] if self.config.extractor_by_side else [])]
 

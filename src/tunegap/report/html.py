@@ -103,6 +103,8 @@ def provenance(results: Results) -> str:
         f"<dt>source</dt><dd>{e(str(source.get('source', 'tunegap run')))}"
         f"{f'<ul>{imported}</ul>' if imported else ''}</dd>"
         f"<dt>models</dt><dd><ul>{models}</ul></dd>"
+        + (f"<dt>batching</dt><dd>{e(results.batching_note)}</dd>" if results.batching_note
+           else "") +
         f"<dt>seeds</dt><dd>{e('; '.join(seeds))}</dd>"
         f"<dt>data files</dt><dd><table class=\"t\"><thead><tr><th>benchmark</th><th>file</th>"
         f"<th>sha256 (when the run started)</th></tr></thead><tbody>{files}</tbody></table></dd>"

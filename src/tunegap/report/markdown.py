@@ -141,6 +141,8 @@ def tables_markdown(results: Results) -> str:
                         for c in incomplete})
         parts.append(f"> **Incomplete run.** {len(cells)} cell(s) have fewer scored items than "
                      f"planned (first: {cells[0]}); Δ is over the items both sides have.\n")
+    if results.batching_note:
+        parts.append(f"> **Batch size in the key.** {results.batching_note}\n")
     parts.append(LEGEND + "\n")
     parts.append("## Gaps\n")
     parts.append(gap_tables(results.comparisons))
