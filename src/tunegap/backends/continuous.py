@@ -84,9 +84,9 @@ def prefix_runs(prompts: Sequence[Sequence[int]], min_len: int = 8) -> list[tupl
     """Split consecutive prompts into runs that share a prefix: [(first index, prefix length)].
 
     A prompt joins the current run when it shares at least min_len tokens with it, keeps at
-    least half of the run's prefix, and shares no more with the prompt after it (else it starts
-    the next run: a new few-shot setting's prompts share their exemplars, not just a system
-    turn with the previous setting). A wrong split costs one more prefix prefill; a wrong join
+    least half of the run's prefix, and shares no more than twice that with the prompt after it
+    (else it starts the next run: a new few-shot setting's prompts share their exemplars, not
+    just a system turn with the previous setting). A wrong split costs one more prefix prefill; a wrong join
     would cost the run's prefix.
     """
     runs: list[tuple[int, int]] = []
@@ -96,7 +96,7 @@ def prefix_runs(prompts: Sequence[Sequence[int]], min_len: int = 8) -> list[tupl
             both = common_prefix([prompts[start], prompts[i]], min_len=1)
             ahead = (common_prefix([prompts[i], prompts[i + 1]], min_len=1)
                      if i + 1 < len(prompts) else 0)
-            if both >= max(min_len, ahead) and (i == start + 1 or both >= shared // 2):
+            if both >= min_len and 2 * both >= ahead and (i == start + 1 or 2 * both >= shared):
                 shared = both if i == start + 1 else min(shared, both)
                 continue
         runs.append((start, shared if i - start > 1 else 0))

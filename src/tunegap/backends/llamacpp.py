@@ -18,6 +18,7 @@ f32, default f16), verbose (default False).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
@@ -76,8 +77,9 @@ class LlamaCppBackend(Backend):
 
     def _job(self, req: Request) -> Job:
         text = self.render(req.prompt)
-        return Job(tokens=self.tokens(text), params=req.params, stop=req.prompt.stop,
-                   rendered=text)
+        # 4 bytes a token: a run streams all its requests' prompts (a Python list: ~36).
+        return Job(tokens=array("i", self.tokens(text)), params=req.params,
+                   stop=req.prompt.stop, rendered=text)
 
     def _n_ctx_seq(self, jobs: Sequence[Job]) -> int:
         need = max(len(j.tokens) + j.params.max_tokens for j in jobs)

@@ -47,7 +47,7 @@ class StepEngine(Protocol):
 class Job:
     """One request as the engine sees it."""
 
-    tokens: list[int]
+    tokens: Sequence[int]  # a list, or a compact array('i') for a whole run's requests
     params: SamplingParams
     stop: tuple[str, ...] = ()
     rendered: str | None = None
