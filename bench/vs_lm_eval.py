@@ -7,9 +7,10 @@
 Every arm decodes the exact prompt text tunegap renders (zero-shot CoT as plain text), greedy,
 with the same max tokens and stop strings:
 
-- tunegap[-B]: a fresh process that loads the llamacpp backend and streams the requests through
-  B (default --batch) sequence slots (`Backend.stream`, what `tunegap run` calls); the first
-  setup listed is the reference the others are compared with;
+- tunegap[-B][-whole]: a fresh process that loads the llamacpp backend and streams the requests
+  through B (default --batch) sequence slots (`Backend.stream`, what `tunegap run` calls);
+  `-whole` sets `share_prefix: false` (each prompt prefilled whole, as llama.cpp alone does);
+  the first setup listed is the reference the others are compared with;
 - lmeval-server-N: llama-cpp-python's OpenAI-compatible server started for the arm, and
   `lm_eval --model local-completions` against it with num_concurrent N (lm-eval's fastest CPU
   setup for GGUF weights); the server's start-up is timed with the arm;
@@ -79,7 +80,7 @@ sys.path.insert(0, {bench!r})
 from gsm8k_requests import gsm8k_requests, spec
 from tunegap.backends.llamacpp import LlamaCppBackend
 reqs = gsm8k_requests({model!r}, n={n}, max_tokens={max_tokens})
-b = LlamaCppBackend(spec({model!r}, batch_size={batch}))
+b = LlamaCppBackend(spec({model!r}, batch_size={batch}, options={options!r}))
 out = [None] * len(reqs)
 for i, gens in b.stream(reqs):  # the runner's path: batch_size slots, refilled
     out[i] = gens[0].text
@@ -90,9 +91,12 @@ json.dump(out, open({dest!r}, "w"))
 
 def run_tunegap(model: str, setup: str, a, work: Path) -> tuple[float, list[str]]:
     dest = work / f"tg-{model}.json"
-    batch = int(setup.split("-")[1]) if "-" in setup else a.batch
+    parts = setup.split("-")  # tunegap[-B][-whole]
+    batch = int(parts[1]) if len(parts) > 1 else a.batch
+    options = {"share_prefix": False} if parts[-1] == "whole" else {}
     code = TUNEGAP_ARM.format(bench=str(REPO / "bench"), model=model, n=a.n,
-                              max_tokens=a.max_tokens, batch=batch, dest=str(dest))
+                              max_tokens=a.max_tokens, batch=batch, options=options,
+                              dest=str(dest))
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, stderr=subprocess.DEVNULL)
     return time.perf_counter() - t0, json.loads(dest.read_text())

@@ -107,3 +107,45 @@ def test_a_resume_with_another_batch_size_never_mixes_outputs(tmp_path):
     for name in ("tables.md", "report.html"):
         text = (tmp_path / "r" / name).read_text()
         assert "batch size 8, llama-cpp-python==" in text and "batch size 4" not in text
+
+
+def test_whole_prefill_at_batch_one_is_llama_cpps_own_one_at_a_time_output():
+    """share_prefix: false with batch_size 1 decodes exactly as llama-cpp-python's high-level
+    API on a fresh context (gemma, whose kernels change with the rows of a prefill or a step);
+    the option names the outputs."""
+    pytest.importorskip("llama_cpp")
+    import llama_cpp
+
+    from tunegap.backends.llamacpp import LlamaCppBackend
+    from tunegap.types import Prompt, Request, SamplingParams
+
+    whole = ModelSpec.model_validate({"name": "gemma", "kind": "base", "backend": {
+        "type": "llamacpp", "model": MODELS["gemma"][0], "n_ctx": 1024, "batch_size": 1,
+        "options": {"share_prefix": False}}})
+    shared = whole.model_copy(update={"backend": whole.backend.model_copy(
+        update={"options": {}})})
+    assert whole.fingerprint() != shared.fingerprint()
+    instruction = ("Reason through the problem one step at a time, then state the result on a "
+                   "final line that reads \"The answer is N.\"\n\nQuestion: ")
+    questions = ["A farmer has 12 cows and buys 7 more. How many cows?",
+                 "Tom reads 15 pages a day for 4 days. How many pages?",
+                 "A box holds 6 eggs. How many eggs are in 9 boxes?"]
+    reqs = [Request("gemma", Prompt(text=instruction + q + "\nAnswer:", stop=("\nQuestion:",)),
+                    SamplingParams(max_tokens=40)) for q in questions]
+    b = LlamaCppBackend(whole)
+    try:
+        ours = [g[0].text for _, g in sorted(b.stream(reqs), key=lambda x: x[0])]
+        path = b.path
+    finally:
+        b.close()
+    llm = llama_cpp.Llama(model_path=str(path), n_ctx=1024, verbose=False)
+    try:
+        ref = []
+        for r in reqs:
+            llm.reset()  # a fresh prefill: no KV reused from the previous prompt
+            ref.append(llm.create_completion(
+                r.prompt.text, max_tokens=40, temperature=0.0, top_k=1, repeat_penalty=1.0,
+                stop=list(r.prompt.stop))["choices"][0]["text"])
+    finally:
+        llm.close()
+    assert ours == ref

@@ -86,8 +86,8 @@ def prefix_runs(prompts: Sequence[Sequence[int]], min_len: int = 8) -> list[tupl
     A prompt joins the current run when it shares at least min_len tokens with it, keeps at
     least half of the run's prefix, and shares no more than twice that with the prompt after it
     (else it starts the next run: a new few-shot setting's prompts share their exemplars, not
-    just a system turn with the previous setting). A wrong split costs one more prefix prefill; a wrong join
-    would cost the run's prefix.
+    just a system turn with the previous setting). A wrong split costs one more prefix
+    prefill; a wrong join would cost the run's prefix.
     """
     runs: list[tuple[int, int]] = []
     start, shared = 0, 0
@@ -104,24 +104,27 @@ def prefix_runs(prompts: Sequence[Sequence[int]], min_len: int = 8) -> list[tupl
     return runs
 
 
-def decode(engine: SlotEngine, jobs: Sequence[Job], *, slots: int,
-           n_ctx_seq: int) -> list[list[Generation]]:
+def decode(engine: SlotEngine, jobs: Sequence[Job], *, slots: int, n_ctx_seq: int,
+           share_prefix: bool = True) -> list[list[Generation]]:
     """Every job's generations, in job order, decoded through `slots` sequence slots."""
     out: list[list[Generation]] = [[] for _ in jobs]
-    for ji, gens in decode_iter(engine, jobs, slots=slots, n_ctx_seq=n_ctx_seq):
+    for ji, gens in decode_iter(engine, jobs, slots=slots, n_ctx_seq=n_ctx_seq,
+                                share_prefix=share_prefix):
         out[ji] = gens
     return out
 
 
-def decode_iter(engine: SlotEngine, jobs: Sequence[Job], *, slots: int,
-                n_ctx_seq: int) -> Iterator[tuple[int, list[Generation]]]:
+def decode_iter(engine: SlotEngine, jobs: Sequence[Job], *, slots: int, n_ctx_seq: int,
+                share_prefix: bool = True) -> Iterator[tuple[int, list[Generation]]]:
     """(job index, its generations) for every job, each as soon as its sequences have ended,
-    decoded through `slots` sequence slots; jobs are admitted in order."""
+    decoded through `slots` sequence slots; jobs are admitted in order. Without share_prefix
+    each prompt is prefilled whole, as llama.cpp alone would (a split prefill runs other
+    kernels: bench/README.md)."""
     if not jobs:
         return
     if any(j.params.samples > slots for j in jobs):
         raise ValueError("a request needs more sequences than there are slots")
-    runs = prefix_runs([j.tokens for j in jobs])
+    runs = prefix_runs([j.tokens for j in jobs]) if share_prefix else []
     prefix_of = {first: n for first, n in runs}
     engine.begin(slots, n_ctx_seq, holder=any(n for _, n in runs))
     pending = deque(range(len(jobs)))

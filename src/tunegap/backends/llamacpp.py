@@ -13,7 +13,9 @@ saw is stored with every sample.
 
 Options (`backend.options`): kv_unified (default False), max_seqs (default 64), n_batch
 (default 512), n_gpu_layers (default 0), flash_attn (default False), kv_cache_type (f16 or
-f32, default f16), verbose (default False).
+f32, default f16), share_prefix (default True: a prefix shared by consecutive prompts is
+prefilled once; False prefills each prompt whole, which with batch_size 1 gives llama.cpp's own
+one-at-a-time outputs), verbose (default False).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class LlamaCppBackend(Backend):
     )
     options: ClassVar[frozenset[str]] = frozenset({
         "kv_unified", "max_seqs", "n_batch", "n_gpu_layers", "flash_attn", "kv_cache_type",
-        "verbose"})
+        "share_prefix", "verbose"})
     renders_chat: ClassVar[bool] = True
 
     def __init__(self, spec: ModelSpec) -> None:
@@ -58,6 +60,7 @@ class LlamaCppBackend(Backend):
             max_seqs=int(opts.get("max_seqs", 64)), n_gpu_layers=int(opts.get("n_gpu_layers", 0)),
             flash_attn=bool(opts.get("flash_attn", False)), kv_cache_type=kv_cache_type,
             verbose=bool(opts.get("verbose", False)))
+        self.share_prefix = bool(opts.get("share_prefix", True))
         self.template = self.template or self.engine.chat_template()
         self.bos_text = self.engine.token_text(self.engine.bos)
         self.eos_text = self.engine.token_text(self.engine.eos)
@@ -92,7 +95,8 @@ class LlamaCppBackend(Backend):
         if not jobs:
             return []
         slots = min(sum(j.params.samples for j in jobs), self.engine.max_seqs)
-        return decode(self.engine, jobs, slots=slots, n_ctx_seq=self._n_ctx_seq(jobs))
+        return decode(self.engine, jobs, slots=slots, n_ctx_seq=self._n_ctx_seq(jobs),
+                      share_prefix=self.share_prefix)
 
     def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, list[Generation]]]:
         """All the requests through batch_size × samples slots (up to max_seqs), refilled as
@@ -102,7 +106,7 @@ class LlamaCppBackend(Backend):
             return
         width = max(1, self.spec.backend.batch_size) * max(j.params.samples for j in jobs)
         yield from decode_iter(self.engine, jobs, slots=min(width, self.engine.max_seqs),
-                               n_ctx_seq=self._n_ctx_seq(jobs))
+                               n_ctx_seq=self._n_ctx_seq(jobs), share_prefix=self.share_prefix)
 
     def first_token_topk(self, prompt: Prompt, k: int) -> list[TokenCandidate]:
         toks = self.tokens(self.render(prompt))
