@@ -45,14 +45,18 @@ def main() -> None:
     a = ap.parse_args()
     backend = LlamaCppBackend(spec(a.model, batch_size=a.batch))
     try:
-        for setting in ({"name": "zeroshot_cot", "chat": False},
-                        {"name": "fewshot_cot", "k": 4, "chat": False}):
-            reqs = requests(a.model, setting, a.n, a.k, a.max_tokens)
+        settings = ({"name": "zeroshot_cot", "chat": False},
+                    {"name": "fewshot_cot", "k": 4, "chat": False})
+        every = [requests(a.model, s, a.n, a.k, a.max_tokens) for s in settings]
+        # Last, both settings in one stream, as the runner sends a model's requests: each
+        # setting's prompts form their own prefix run.
+        for setting, reqs in [*zip(settings, every, strict=True),
+                              ({"name": "both"}, every[0] + every[1])]:
             length = sum(len(backend.tokens(backend.render(r.prompt))) for r in reqs)
             before = backend.engine.prompt_tokens_evaluated
             branches = 0
-            for i in range(0, len(reqs), a.batch):
-                branches += sum(len(g) for g in backend.generate(reqs[i : i + a.batch]))
+            for _, gens in backend.stream(reqs):  # the runner's path
+                branches += len(gens)
             prefilled = backend.engine.prompt_tokens_evaluated - before
             print(f"{a.model} {setting['name']:<13} k={a.k} items={len(reqs)} branches={branches}"
                   f" prompt tokens={length} prefilled={prefilled} "
