@@ -7,10 +7,12 @@ The reference ("raw") is the engine's limit at a given batch size: the low-level
 least Python possible — all prompts of a batch prefilled in one llama_decode (one sequence
 each), then one llama_decode per step for every live sequence, greedy argmax on llama.cpp's
 logits buffer, a sequence ends on end-of-generation, a stop string or max tokens. tunegap's arm
-is `LlamaCppBackend.generate` on the same requests in chunks of the batch size, as the runner
-calls it. Same weights, threads, n_batch, attention kernel and KV layout (one stream per sequence); each arm keeps
-its loaded model across repetitions. Arms alternate (raw, tunegap, raw, ...), and the figures
-are generated tokens per second, median with min–max, and their ratio; `uptime` is printed.
+is `LlamaCppBackend.stream` on the same requests with the batch size as its slot count, as the
+runner calls it (slots refilled as sequences end; the bare loop decodes chunk after chunk).
+Same weights, threads, n_batch, attention kernel and KV layout (one stream per sequence); each
+arm keeps its loaded model across repetitions. Arms alternate (raw, tunegap, raw, ...), and the
+figures are generated tokens per second, median with min–max, and their ratio; `uptime` is
+printed.
 """
 
 from __future__ import annotations
@@ -125,7 +127,8 @@ def main() -> None:
     batches = [int(x) for x in a.batches.split(",")]
     reqs = gsm8k_requests(a.model, n=a.n, max_tokens=a.max_tokens)
     threads = min(2, os.cpu_count() or 1)
-    backend = LlamaCppBackend(spec(a.model, batch_size=max(batches), threads=threads))
+    backends = {bs: LlamaCppBackend(spec(a.model, batch_size=bs, threads=threads))
+                for bs in batches}
     raw = Raw(resolve_model_path(spec(a.model).backend.model), threads, max(batches), 1024)
     prompts = [raw.tokenize(r.prompt.text) for r in reqs]
     stops = [tuple(s.encode() for s in r.prompt.stop) for r in reqs]
@@ -140,9 +143,9 @@ def main() -> None:
         return time.perf_counter() - t0, toks, outs
 
     def run_tunegap(bs: int) -> tuple[float, int, list[str]]:
-        t0, outs = time.perf_counter(), []
-        for i in range(0, len(reqs), bs):
-            outs += [g[0] for g in backend.generate(reqs[i : i + bs])]
+        t0 = time.perf_counter()
+        got = dict(backends[bs].stream(reqs))  # the runner's path: bs slots, refilled
+        outs = [got[i][0] for i in range(len(reqs))]
         return time.perf_counter() - t0, sum(g.completion_tokens for g in outs), [
             g.text for g in outs]
 
@@ -163,7 +166,8 @@ def main() -> None:
               f"{med['tunegap']:6.1f} tok/s ({span['tunegap']})  ratio "
               f"{med['tunegap'] / med['raw']:.2f}  same text {same}/{len(reqs)}", flush=True)
     print(f"uptime: {os.getloadavg()}")
-    backend.close()
+    for backend in backends.values():
+        backend.close()
 
 
 if __name__ == "__main__":
