@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tunegap.backends.continuous import common_prefix, prefix_runs
+from tunegap.backends.continuous import prefix_runs
+from tunegap.backends.stepping import common_prefix
 
 SYSTEM = list(range(100, 120))  # 20 tokens every prompt shares (a chat system turn)
 SHOTS = list(range(500, 800))  # 300 tokens of exemplars

@@ -28,6 +28,7 @@ from tunegap.backends.stepping import (
     Job,
     _Seq,
     accept,
+    common_prefix,
     first_token,
     generation,
     pick_token,
@@ -52,19 +53,6 @@ class SlotEngine(Protocol):
     def decode_step(self, seqs: Sequence[int], tokens: Sequence[int]) -> np.ndarray: ...
 
     def release(self, seq: int) -> None: ...
-
-
-def common_prefix(prompts: Sequence[Sequence[int]], min_len: int = 8) -> int:
-    """Tokens shared by every prompt, leaving each at least one of its own (its logits come
-    from its last token); 0 below min_len (a copy costs more than a few tokens)."""
-    if len(prompts) < 2:
-        return 0
-    n = min(len(p) for p in prompts) - 1
-    first = prompts[0]
-    i = 0
-    while i < n and all(p[i] == first[i] for p in prompts[1:]):
-        i += 1
-    return i if i >= min_len else 0
 
 
 def top2_rows(view: np.ndarray, rows: Sequence[int]) -> list[tuple[float, float]]:
@@ -147,10 +135,11 @@ def decode_iter(engine: SlotEngine, jobs: Sequence[Job], *, slots: int, n_ctx_se
     while pending or live:
         admitted: list[tuple[int, list[int]]] = []
         while pending and jobs[pending[0]].params.samples <= len(free):
-            if prefix_of.get(pending[0]) or (pending[0] in prefix_of and held):
-                if admitted:  # the holder changes: admit what waits on the old prefix first
+            starts = prefix_of.get(pending[0])  # the prefix of the run it starts, if any
+            if starts is not None and (starts or held):  # the holder's content changes
+                if admitted:  # admit what waits on the old prefix first
                     break
-                held = prefix_of[pending[0]]
+                held = starts
                 engine.hold(jobs[pending[0]].tokens[:held])
             ji = pending.popleft()
             free.sort()  # lowest slots first: the same inputs give the same layout

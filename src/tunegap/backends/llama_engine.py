@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tunegap.backends.stepping import common_prefix
 from tunegap.errors import BackendError, UserError
 
 
@@ -219,7 +220,7 @@ class LlamaEngine:
         self.lib.llama_memory_clear(self.mem, True)
         self.pos = {}
         src = [sum(fanout[:j]) for j in range(len(prompts))]
-        shared = self._common_prefix(prompts)
+        shared = common_prefix(prompts)
         if shared:
             self._prefill([(src[0], prompts[0][:shared], 0)])
             for j in range(1, len(prompts)):
@@ -231,17 +232,6 @@ class LlamaEngine:
                 self.lib.llama_memory_seq_cp(self.mem, src[j], src[j] + extra, -1, -1)
                 self.pos[src[j] + extra] = len(p)
         return np.stack(rows)
-
-    @staticmethod
-    def _common_prefix(prompts: Sequence[Sequence[int]], min_len: int = 8) -> int:
-        if len(prompts) < 2:
-            return 0
-        n = min(len(p) for p in prompts) - 1  # each prompt keeps a token to compute logits on
-        first = prompts[0]
-        i = 0
-        while i < n and all(p[i] == first[i] for p in prompts[1:]):
-            i += 1
-        return i if i >= min_len else 0
 
     def _prefill(self, parts: Sequence[tuple[int, Sequence[int], int]],
                  logits: bool = True) -> list[np.ndarray]:
