@@ -1,0 +1,136 @@
+"""The one registry shape for every extension: benchmarks, prompt families, extractors, graders,
+backends, metrics, statistics, tables, plots, perturbation kinds.
+
+An entry is a name and where its object lives: an import path `"package.module:attr"` (loaded on
+first use, so listing names imports nothing heavy) or the object itself. `register(name, target)`
+is the one call that adds one. Wherever a name is looked up, a `module:attr` plug-in name is
+accepted too, so a user's own extension needs no registration at all. `ref(name)` says how a
+fresh interpreter (a grader worker) finds an entry: built-ins by name, anything else by
+`module:attr`.
+
+A leaf module: it imports nothing of tunegap but errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from importlib import import_module
+from types import ModuleType
+from typing import Any, Generic, TypeVar
+
+from tunegap.errors import UserError
+
+T = TypeVar("T")
+
+
+def load_ref(ref: str) -> Any:
+    """The object a `module:attr` (or `module` for a module) path names; ImportError or
+    AttributeError when there is none."""
+    module, _, attr = ref.partition(":")
+    obj: Any = import_module(module)
+    for part in attr.split(".") if attr else ():
+        obj = getattr(obj, part)
+    return obj
+
+
+def ref_of(obj: Any) -> str | None:
+    """The `module:attr` path of a top-level object (or module), if it has one."""
+    if isinstance(obj, ModuleType):
+        return obj.__name__
+    module, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
+    if not module or not qualname or "<locals>" in qualname:
+        return None
+    return f"{module}:{qualname}"
+
+
+class Registry(Generic[T]):
+    """name → entry, lazy by import path. `kind` names the extension in errors ("grader"),
+    `field` the config field a bad name is reported under."""
+
+    def __init__(self, kind: str, *, field: str | None = None,
+                 check: Callable[[str, T], None] | None = None) -> None:
+        self.kind = kind
+        self.field = field
+        self._check = check  # called on a plug-in before its first use (e.g. a signature check)
+        self._targets: dict[str, Any] = {}  # name → import path (str) or object
+        self._loaded: dict[str, T] = {}
+        self._builtin: dict[str, Any] = {}
+
+    # -- adding ---------------------------------------------------------------------------
+    def register(self, name: str, target: str | T) -> None:
+        """Add (or replace) an entry: an import path `module:attr` or the object itself."""
+        self._targets[name] = target
+        self._loaded.pop(name, None)
+
+    def freeze_builtins(self) -> None:
+        """Mark what is registered now as built in: every process has it, so `ref` gives its name."""
+        self._builtin = dict(self._targets)
+
+    # -- reading --------------------------------------------------------------------------
+    def names(self) -> list[str]:
+        return sorted(self._targets)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._targets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._targets))
+
+    def __len__(self) -> int:
+        return len(self._targets)
+
+    def is_plugin(self, name: str) -> bool:
+        return name not in self._targets and ":" in name
+
+    def known(self, name: str) -> bool:
+        """A registered name, or a plug-in path that resolves."""
+        if name in self._targets:
+            return True
+        if ":" not in name:
+            return False
+        try:
+            self.get(name)
+        except UserError:
+            return False
+        return True
+
+    def get(self, name: str) -> T:
+        """The entry's object, loaded on first use; a `module:attr` plug-in otherwise."""
+        if name in self._loaded:
+            return self._loaded[name]
+        target = self._targets.get(name)
+        if target is None:
+            if ":" not in name:
+                raise UserError(f"unknown {self.kind} '{name}' (known: {', '.join(self.names())}; "
+                                "or a plug-in as module:attr)", field=self.field)
+            target = name
+        obj = target
+        if isinstance(target, str):
+            try:
+                obj = load_ref(target)
+            except (ImportError, AttributeError) as exc:
+                raise UserError(f"{self.kind} '{name}' cannot be loaded from {target} ({exc})",
+                                field=self.field) from None
+        if self._check is not None and name not in self._builtin:
+            self._check(name, obj)
+        self._loaded[name] = obj
+        return obj
+
+    def items(self) -> list[tuple[str, T]]:
+        return [(name, self.get(name)) for name in self._targets]
+
+    def ref(self, name: str) -> str:
+        """How a fresh interpreter finds this entry: a built-in by its name, anything else by
+        `module:attr` (it has not seen the registration)."""
+        target = self._targets.get(name)
+        if target is None:
+            return name  # a plug-in path already
+        if name in self._builtin and self._builtin[name] is target:
+            return name
+        if isinstance(target, str):
+            return target
+        ref = ref_of(target)
+        if ref is None:
+            raise UserError(f"{self.kind} '{name}' must be defined at the top level of an "
+                            "importable module (worker processes import it)", field=self.field)
+        return ref
