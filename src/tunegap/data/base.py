@@ -31,3 +31,11 @@ class Benchmark:
     # The graders its answers are judged by, preferred first: a run without a `graders` list
     # uses these, and the terminal summary shows the first one the run has.
     graders: tuple[str, ...] = ("numeric",)
+    title: str = ""  # how reports name it ("GSM8K"); empty: its name
+    # How its targets read when items come from another tool's files (`tunegap import`).
+    answer_type: str = "number"
+    importer_tasks: tuple[str, ...] = ()  # lm-eval / inspect task names that are this benchmark
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.name

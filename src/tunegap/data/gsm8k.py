@@ -68,6 +68,9 @@ def load_exemplars(data_dir: Path | None) -> list[Example]:
 
 
 BENCHMARK = Benchmark(
+    title="GSM8K",
+    importer_tasks=("gsm8k", "gsm8k_cot", "gsm8k_cot_zeroshot", "gsm8k_cot_llama",
+                    "gsm8k_cot_self_consistency"),
     name="gsm8k",
     description="GSM8K test (1,319); few-shot exemplars from train (7,473)",
     settings=("zeroshot_cot", "fewshot_cot"),

@@ -55,6 +55,7 @@ def load_test(data_dir: Path | None) -> list[Example]:
 
 
 BENCHMARK = Benchmark(
+    title="GSM-Hard",
     name="gsm_hard",
     description="GSM-Hard (1,319 GSM8K questions with large numbers; float targets; noisy)",
     settings=("zeroshot_cot", "fewshot_cot"),

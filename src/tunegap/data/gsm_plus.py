@@ -86,6 +86,8 @@ def load_test(data_dir: Path | None) -> list[Example]:
 
 
 BENCHMARK = Benchmark(
+    title="GSM-Plus",
+    importer_tasks=("gsm_plus",),
     name="gsm_plus",
     description="GSM-Plus testmini (2,400 = 300 GSM8K seeds × 8 perturbation types)",
     settings=("zeroshot_cot", "fewshot_cot"),

@@ -56,6 +56,7 @@ def load_exemplars(data_dir: Path | None) -> list[Example]:
 
 
 BENCHMARK = Benchmark(
+    title="GSM-Symbolic",
     name="gsm_symbolic",
     description="GSM-Symbolic templates at their original values (read at run time; variants "
                 "through a perturb: block)",

@@ -53,6 +53,9 @@ def load_test(data_dir: Path | None) -> list[Example]:
 
 
 BENCHMARK = Benchmark(
+    title="Math-500",
+    answer_type="latex",
+    importer_tasks=("minerva_math500", "hendrycks_math500", "math500"),
     name="math500",
     description="MATH-500 (500 MATH test problems, LaTeX answers, levels 1-5, 7 subjects)",
     settings=("zeroshot_cot",),

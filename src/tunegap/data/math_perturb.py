@@ -166,6 +166,8 @@ def original_exemplar(example: Example, data_dir: Path | None) -> list[Example]:
 def _perturbed(kind: str, what: str) -> Benchmark:
     return Benchmark(
         name=f"math_perturb_{kind}",
+        title=f"MATH-Perturb {kind.capitalize()}",
+        answer_type="latex",
         description=f"MATH-Perturb {kind.capitalize()} (279 {what} perturbations of level-5 MATH)",
         settings=("zeroshot_cot", "oneshot_cot"),
         prompt_family="latex_cot",
@@ -181,6 +183,8 @@ HARD = _perturbed("hard", "hard")
 SIMPLE = _perturbed("simple", "simple")
 ORIGINAL = Benchmark(
     name="math_perturb_original",
+    title="MATH-Perturb originals",
+    answer_type="latex",
     description="the 279 MATH originals of MATH-Perturb (pairing reconstructed by this project)",
     settings=("zeroshot_cot",),
     prompt_family="latex_cot",

@@ -50,6 +50,7 @@ def load_exemplars(data_dir: Path | None = None) -> list[Example]:
 
 
 BENCHMARK = Benchmark(
+    title="tunegap GSM-style problems",
     name="synthetic",
     description=f"tunegap's own GSM-style problems ({len(TEMPLATES)} templates, 1-6 steps, "
                 "answers computed)",
