@@ -54,6 +54,15 @@ class Resolved:
         """Whether this benchmark runs this setting on this side (its `scopes:` entry)."""
         return self.config.runs(benchmark, setting, side)
 
+    # The RunConfig names, for code written against it (a Resolved passes where a config did).
+    @property
+    def all_benchmarks(self) -> tuple[str, ...]:
+        return self.benchmarks
+
+    @property
+    def extractor_by_side(self) -> Mapping[Literal["base", "instruct"], str] | None:
+        return self.by_side
+
     @property
     def summary_extractor(self) -> str:
         """The extractor column the terminal summary and the headline use: by-side if
