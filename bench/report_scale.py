@@ -24,9 +24,9 @@ from pathlib import Path
 READ_ONLY = """
 import sys, time
 from pathlib import Path
-from tunegap.runner import open_store
+from tunegap.rundir import RunDir
 t = time.perf_counter()
-store = open_store(Path(sys.argv[1]))
+store = RunDir(Path(sys.argv[1])).store
 n = sum(1 for _ in store.records())
 print(n, time.perf_counter() - t)
 """

@@ -130,11 +130,11 @@ import sys, time
 from pathlib import Path
 from tunegap.extract import FAILED, safe_extract
 from tunegap.grade import applies, grade_now, judges_missing
-from tunegap.runner import open_store, stored_config
+from tunegap.rundir import RunDir
 from tunegap.scoring import _units
 t = time.perf_counter()
-store = open_store(Path(sys.argv[1]), must_exist=True)
-config = stored_config(store)
+run_dir = RunDir.existing(Path(sys.argv[1]), to="grade")
+store, config = run_dir.store, run_dir.stored_resolved()
 extractors, graders = sys.argv[2].split(","), sys.argv[3].split(",")
 units = _units(store, config)  # the same samples, texts and answer formats score_store reads
 answers = {}
@@ -219,9 +219,9 @@ def main() -> None:
 
 def store_state(run_dir: Path) -> tuple[int, int, int]:
     """(generations stored, attempts made, requests the last attempt sent to a backend)."""
-    from tunegap.runner import open_store
+    from tunegap.rundir import RunDir
 
-    store = open_store(run_dir, must_exist=True)
+    store = RunDir.existing(run_dir, to="grade").store
     try:
         last = store.last_attempt()["id"]
         attempts = store.db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]

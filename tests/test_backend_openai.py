@@ -26,7 +26,8 @@ from tunegap.backends.openai import (
 )
 from tunegap.config import ModelSpec, RunConfig
 from tunegap.errors import BackendError, UserError
-from tunegap.runner import open_store, run
+from tunegap.rundir import RunDir
+from tunegap.runner import run
 from tunegap.types import Message, Prompt, Request, SamplingParams
 
 SECRET = "sk-tunegap-test-SECRET-0123456789"
@@ -138,7 +139,7 @@ def run_config(out: Path, url: str, *, batch_size: int = 4, **opts) -> dict:
 
 
 def stored(run_dir: Path) -> dict:
-    store = open_store(run_dir)
+    store = RunDir(run_dir).store
     try:
         return {k: (g.text, g.finish_reason, g.rendered_prompt)
                 for k, g in store.generations().items()}
@@ -159,7 +160,7 @@ def healthy_run(server_port, tmp_path_factory):
 def test_real_run_completion_and_chat_paths(healthy_run):
     gens = stored(healthy_run)
     assert len(gens) == 4  # 2 items x 2 sides
-    store = open_store(healthy_run)
+    store = RunDir(healthy_run).store
     try:
         rows = {r["request_key"]: json.loads(r["request_json"]) for r in store.plan_rows()}
     finally:
@@ -217,7 +218,7 @@ def test_permanent_failure_exits_nonzero_then_resumes(server_port, healthy_run, 
         assert proxy.requests - before == 2  # only the two missing samples were requested
     finally:
         proxy.stop()
-    store = open_store(tmp_path / "r")
+    store = RunDir(tmp_path / "r").store
     try:
         resumed = store.requested_keys(2)
     finally:

@@ -10,6 +10,7 @@ import pytest
 from tests.helpers import RESPONDERS, scripted_pair
 from tunegap import runner, scoring
 from tunegap.config import RunConfig
+from tunegap.rundir import RunDir
 
 
 def config(out, **over) -> RunConfig:
@@ -22,9 +23,9 @@ def config(out, **over) -> RunConfig:
 
 @pytest.fixture
 def counted(monkeypatch):
-    """Counts score_store and report_store calls (both still run)."""
+    """Counts score_store and RunDir.report calls (both still run)."""
     calls = {"score": 0, "report": 0}
-    real_score, real_report = scoring.score_store, runner.report_store
+    real_score, real_report = scoring.score_store, RunDir.report
 
     def score(*a, **k):
         calls["score"] += 1
@@ -35,7 +36,7 @@ def counted(monkeypatch):
         return real_report(*a, **k)
 
     monkeypatch.setattr(scoring, "score_store", score)
-    monkeypatch.setattr(runner, "report_store", report)
+    monkeypatch.setattr(RunDir, "report", report)
     RESPONDERS["scripted:i"] = lambda req, i: f"The answer is {i + 3}."
     RESPONDERS["scripted:b"] = lambda req, i: "no idea" if i else "It is 3."
     yield calls
@@ -93,7 +94,7 @@ def test_a_stored_timeout_is_graded_again(tmp_path, counted):
 
 
 def test_a_killed_scoring_or_a_regrade_leaves_no_reusable_key(tmp_path, counted, monkeypatch):
-    from tunegap.cli.grade import regrade
+    from tunegap.runner import regrade
 
     cfg = config(tmp_path / "r")
     runner.run(cfg, progress=False)

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tunegap.analysis.sensitivity import cohen_kappa
-from tunegap.runner import STORE_NAME
+from tunegap.rundir import STORE_NAME
 
 
 def test_kappa_textbook_and_edges():

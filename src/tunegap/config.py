@@ -30,7 +30,7 @@ class BackendSpec(_Strict):
     model: str
     n_ctx: int = 4096
     n_threads: int | None = None
-    batch_size: int = 8  # the registry's default for the engine when left out
+    batch_size: int = Field(8, ge=1)  # the registry's default for the engine when left out
     chat_template: str | None = None  # Jinja override when the model has none or a wrong one
     # Variables every chat template render gets (e.g. {enable_thinking: false} for Qwen3 and
     # SmolLM3): applied by hf, vllm and llamacpp, sent as `chat_template_kwargs` by openai.

@@ -1,4 +1,4 @@
-"""Expand a RunConfig into cells and requests. Pure: loads data, never a model.
+"""Expand a run (its resolved config) into cells and requests. Pure: loads data, never a model.
 
 A cell is (pair, side, benchmark, setting, decoding) — `records.CellKey`, the same type the
 records and the analysis use; each of its items is one Request. Identical requests (same model
@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tunegap.config import DecodingSpec, ModelSpec, RunConfig, SettingSpec
+from tunegap.config import DecodingSpec, ModelSpec, SettingSpec
 from tunegap.data import get_benchmark
 from tunegap.data.base import Benchmark
 from tunegap.decoding import sampling_params
@@ -20,6 +20,7 @@ from tunegap.errors import UserError
 from tunegap.perturb.benchmark import PERTURBED, limit_seed_problems
 from tunegap.prompts import build_prompt, pick_exemplars
 from tunegap.records import CellKey
+from tunegap.resolved import Resolved
 from tunegap.setting_kinds import SETTING_KINDS
 from tunegap.types import AnswerFormat, Example, Request, SamplingParams, canonical_json
 
@@ -45,7 +46,7 @@ class GridCell:
     params: SamplingParams
 
 
-def grid(config: RunConfig, bench: Benchmark) -> Iterator[GridCell]:
+def grid(config: Resolved, bench: Benchmark) -> Iterator[GridCell]:
     """The cells of one benchmark, in plan order: setting × decoding × pair × side (instruct
     first), skipping settings the benchmark lacks, decodings a perturbed set leaves out, and
     sides a decoding or a scope leaves out."""
@@ -66,7 +67,7 @@ def grid(config: RunConfig, bench: Benchmark) -> Iterator[GridCell]:
                                            setting.label, dec.column), model, setting, dec, params)
 
 
-def verify_settings(config: RunConfig) -> None:
+def verify_settings(config: Resolved) -> None:
     """A setting runs on the benchmarks that define it; one that none defines is an error. A
     perturbed set runs beside its source."""
     benches = [get_benchmark(name) for name in config.all_benchmarks]
@@ -82,7 +83,7 @@ def verify_settings(config: RunConfig) -> None:
                             f"(they have: {', '.join(known)})", field="settings")
 
 
-def build_plan(config: RunConfig, *, check_settings: bool = True) -> list[PlanItem]:
+def build_plan(config: Resolved, *, check_settings: bool = True) -> list[PlanItem]:
     if check_settings:
         verify_settings(config)
     items: list[PlanItem] = []
@@ -102,7 +103,7 @@ def build_plan(config: RunConfig, *, check_settings: bool = True) -> list[PlanIt
 class _ExemplarPools:
     """A benchmark's exemplar pool, loaded once, and each setting's draw from it."""
 
-    def __init__(self, config: RunConfig, bench: Benchmark) -> None:
+    def __init__(self, config: Resolved, bench: Benchmark) -> None:
         self.config, self.bench = config, bench
         self.pool: list[Example] | None = None
 
@@ -131,7 +132,7 @@ def _variant_shots(ex: Example, shots: list[Example], pool: list[Example]) -> li
     return drawn if drawn != shots else pick_exemplars(pool, len(shots), spec["set_seed"] + 1)
 
 
-def _cell_items(config: RunConfig, bench: Benchmark, examples: list[Example], gc: GridCell,
+def _cell_items(config: Resolved, bench: Benchmark, examples: list[Example], gc: GridCell,
                 pools: _ExemplarPools) -> list[PlanItem]:
     shots = pools.shots(gc.setting)
     per_item = (bench.exemplars_for is not None

@@ -15,6 +15,7 @@ from tunegap.data import get_benchmark
 from tunegap.decoding import strategy_label
 from tunegap.plan import build_plan, verify_settings
 from tunegap.plan import grid as cell_grid
+from tunegap.resolved import Resolved, resolve
 
 CHARS_PER_TOKEN = 4.0  # rough for English/LaTeX with BPE tokenizers; an estimate, not a count
 
@@ -44,7 +45,7 @@ def _prompt_chars(prompt) -> int:
     return sum(len(m.content) + 16 for m in prompt.messages)  # + template tokens per turn
 
 
-def _loaded_rows(config: RunConfig) -> list[GridRow]:
+def _loaded_rows(config: Resolved) -> list[GridRow]:
     rows: dict[str, GridRow] = {}
     for it in build_plan(config, check_settings=False):
         p = it.request.params
@@ -61,7 +62,7 @@ def _loaded_rows(config: RunConfig) -> list[GridRow]:
     return list(rows.values())
 
 
-def _counted_rows(config: RunConfig, bench_name: str) -> list[GridRow]:
+def _counted_rows(config: Resolved, bench_name: str) -> list[GridRow]:
     bench = get_benchmark(bench_name)
     size = bench.expected_size or 0
     if config.limit is not None:
@@ -78,12 +79,13 @@ def _counted_rows(config: RunConfig, bench_name: str) -> list[GridRow]:
 
 
 def grid(config: RunConfig) -> list[GridRow]:
-    verify_settings(config)
+    resolved = resolve(config)
+    verify_settings(resolved)
     rows: list[GridRow] = []
-    for name in config.all_benchmarks:
+    for name in resolved.benchmarks:
         bench = get_benchmark(name)
-        sub = config.with_overrides(benchmarks=[name])
-        if bench.needs_data_dir and config.data_dir is None:
+        sub = resolve(config.with_overrides(benchmarks=[name]))
+        if bench.needs_data_dir and resolved.data_dir is None:
             rows.extend(_counted_rows(sub, name))
         else:
             rows.extend(_loaded_rows(sub))
@@ -111,11 +113,10 @@ def compare(rows: list[GridRow], other: list[GridRow]) -> list[tuple[str, str, s
     return [(*k, here.get(k, 0), there.get(k, 0)) for k in keys]
 
 
-def extractor_generations(config: RunConfig, rows: list[GridRow]) -> int:
+def extractor_generations(config: Resolved, rows: list[GridRow]) -> int:
     """Calls of the `llm` extractor's model: one per generation it reads (an upper bound: a
     text seen twice is read once), when the run uses it for either side."""
-    used = "llm" in config.extractors or "llm" in (config.extractor_by_side or {}).values()
-    if not used or config.llm_extractor is None:
+    if not config.uses_llm_extractor() or config.llm_extractor is None:
         return 0
     sides = {s for s, e in (config.extractor_by_side or {}).items() if e == "llm"}
     every = "llm" in config.extractors

@@ -64,6 +64,14 @@ class Resolved:
         return self.by_side
 
     @property
+    def extractors_run(self) -> tuple[str, ...]:
+        """Every extractor that reads the outputs: the configured ones, then the by-side ones."""
+        return tuple(dict.fromkeys([*self.extractors, *(self.by_side or {}).values()]))
+
+    def uses_llm_extractor(self) -> bool:
+        return "llm" in self.extractors_run
+
+    @property
     def summary_extractor(self) -> str:
         """The extractor column the terminal summary and the headline use: by-side if
         configured, else the first."""

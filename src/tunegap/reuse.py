@@ -63,35 +63,36 @@ def plan_digest(rows: Iterable[Mapping[str, Any]]) -> str:
     return h.hexdigest()
 
 
-def _uses_plugins(config) -> bool:
+def _uses_plugins(resolved) -> bool:
     """A scorer whose code is not this package's: "module:function", or one registered at run
     time (register_grader / register_extractor), which reaches the workers by module path."""
     from tunegap.extract import worker_ref
     from tunegap.grade import grader_ref
 
-    extractors = [*config.extractors, *(config.extractor_by_side or {}).values()]
-    graders = list(config.graders or [])
+    extractors = list(resolved.extractors_run)
+    graders = list(resolved.graders)
     return (any(":" in n for n in [*extractors, *graders])
             or any(worker_ref(n) != n for n in extractors)
             or any(grader_ref(n) != n for n in graders))
 
 
-def scoring_key(config, plan: str, samples: int) -> str | None:
-    """The key of the stored grades of this config and plan; None when they cannot be kept."""
-    if _uses_plugins(config):
+def scoring_key(resolved, plan: str, samples: int) -> str | None:
+    """The key of the stored grades of this run (a resolved.Resolved) and plan; None when they
+    cannot be kept."""
+    if _uses_plugins(resolved):
         return None
-    dump = config.model_dump(mode="json")
+    dump = resolved.dump()
     scorers = {k: dump.get(k) for k in ("extractors", "extractor_by_side", "graders",
                                         "llm_extractor", "llm_extractor_max_tokens", "pairs")}
     return _digest({"scorers": scorers, "plan": plan, "samples": samples,
                     "code": source_digest()})
 
 
-def report_key(config, scoring: str | None, meta: Mapping[str, Any]) -> str | None:
+def report_key(resolved, scoring: str | None, meta: Mapping[str, Any]) -> str | None:
     """The key of the report files made from these grades under this config and meta."""
     if scoring is None:
         return None
-    return _digest({"scoring": scoring, "config": config.model_dump(mode="json"),
+    return _digest({"scoring": scoring, "config": resolved.dump(),
                     "meta": dict(meta)})
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tunegap.config import ModelSpec, RunConfig
+from tunegap.config import ModelSpec
 from tunegap.errors import UserError
 from tunegap.extract import FAILED, check_extractor, is_batch, worker_ref
 from tunegap.extract import llm as llm_extract
@@ -29,6 +29,7 @@ from tunegap.grade import (
     missing_requirements,
 )
 from tunegap.grade.limits import DEFAULT_LIMIT_S, ExtractJob, GraderPool, Job
+from tunegap.resolved import Resolved
 from tunegap.store import Store
 from tunegap.types import AnswerFormat, Example, Request
 
@@ -36,11 +37,11 @@ from tunegap.types import AnswerFormat, Example, Request
 Unit = tuple[str, int, str, Example, "str | None", AnswerFormat]
 
 
-def _units(store: Store, config: RunConfig) -> list[Unit]:
+def _units(store: Store, resolved: Resolved) -> list[Unit]:
     """One unit per stored sample of the plan, from the store's typed records; an item planned
     in several cells is one unit. For a reasoning model the text is the answer after its
     thinking, or None when the thinking never closed."""
-    reasoning = {m.name: m.reasoning for p in config.pairs for m in (p.base, p.instruct)}
+    reasoning = resolved.reasoning
     defaults: dict[str, AnswerFormat] = {}  # by benchmark, for rows stored without a format
     units, seen = [], set()
     for r in store.records():
@@ -183,25 +184,23 @@ def _grade_cells(units, extractors, graders, answers: Answers):
     return cells, jobs
 
 
-def score_store(store: Store, config: RunConfig, *, limit_s: float = DEFAULT_LIMIT_S,
+def score_store(store: Store, resolved: Resolved, *, limit_s: float = DEFAULT_LIMIT_S,
                 pool: GraderPool | None = None) -> int:
     """(Re-)extract and (re-)grade every stored generation of the current plan under the
-    config's extractors (the by-side column's too) and graders.
+    run's extractors (the by-side column's too) and graders.
 
     Returns the number of (sample, extractor, grader) grades written.
     """
-    by_side = config.extractor_by_side or {}
-    extractors = list(dict.fromkeys([*config.extractors, *by_side.values()]))
-    graders = list(config.graders or [])
-    llm_extractor = config.llm_extractor
+    extractors = list(resolved.extractors_run)
+    graders = list(resolved.graders)
     check_scorers(extractors, graders)
-    units = _units(store, config)
+    units = _units(store, resolved)
     own_pool = pool is None
     if own_pool:
         pool = GraderPool(limit_s=limit_s, warm=tuple(graders))
     try:
-        answers = extract_answers(store, units, extractors, llm_extractor, pool,
-                                  config.llm_extractor_max_tokens)
+        answers = extract_answers(store, units, extractors, resolved.llm_extractor, pool,
+                                  resolved.llm_extractor_max_tokens)
         cells, jobs = _grade_cells(units, extractors, graders, answers)
         graded = pool.grade_many(jobs) if jobs else []
     finally:

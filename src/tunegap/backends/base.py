@@ -101,7 +101,7 @@ class Backend(ABC):
         the runner stores as it goes. By default `generate` over consecutive chunks of
         `backend.batch_size` requests; an engine that refills finished sequence slots
         (llamacpp) yields each request as soon as it ends and never waits for a chunk."""
-        size = max(1, self.spec.backend.batch_size)
+        size = self.spec.backend.batch_size
         for start in range(0, len(requests), size):
             chunk = self.generate(requests[start : start + size])
             yield from enumerate(chunk, start)

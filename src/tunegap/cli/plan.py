@@ -24,11 +24,13 @@ def plan(
 ) -> None:
     """Print the grid, generation counts and token estimates, without loading a model."""
     from tunegap.plan_summary import extractor_generations, grid
+    from tunegap.resolved import resolve
 
     out = stdout()
     cfg = resolve_config(config, preset, limit=limit, benchmarks=csv(benchmarks),
                          settings=csv(settings), data_dir=data_dir)
     rows = grid(cfg)
+    cfg = resolve(cfg)
     _print_grid(out, rows)
     extra = extractor_generations(cfg, rows)
     if extra:

@@ -74,7 +74,7 @@ class LLMExtractor:
     def __init__(self, model: str, generate: Generate, *, chat: bool, max_tokens: int = 64,
                  batch_size: int = 8) -> None:
         self.model, self.generate, self.chat = model, generate, chat
-        self.max_tokens, self.batch_size = max_tokens, max(1, batch_size)
+        self.max_tokens, self.batch_size = max_tokens, batch_size  # validated ≥ 1 (BackendSpec)
 
     def request(self, text: str) -> Request:
         return Request(model=self.model, prompt=build_prompt(text, chat=self.chat),

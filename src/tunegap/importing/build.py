@@ -219,7 +219,6 @@ def plan_import(sources: Sequence[Source], opts: ImportOptions
                                n=per_side[side], temperature=temperature, sides=(side,),
                                group=DECODING) for side in ("base", "instruct")],
         extractors=opts.extractors or ["strict", "flexible"], graders=opts.graders or None)
-    config = config.model_copy(update={"graders": config.resolved_graders()})
     items: list[PlanItem] = []
     gens: dict[str, list[Generation]] = {}
     bench_family = get_benchmark(opts.benchmark).prompt_family
@@ -247,34 +246,36 @@ def plan_import(sources: Sequence[Source], opts: ImportOptions
 
 def write_import(sources: Sequence[Source], opts: ImportOptions, argv: Sequence[str]):
     """Build the run directory at opts.out; returns (Results, warnings)."""
-    from tunegap.runner import STORE_NAME, report_store
-    from tunegap.scoring import check_scorers, score_store
-    from tunegap.store import Store
+    from tunegap.resolved import resolve
+    from tunegap.rundir import Meta, RunDir
+    from tunegap.scoring import check_scorers
 
     out = Path(opts.out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UserError("the output directory exists and is not empty: import into a new one",
                         file=str(out))
     config, items, gens, warnings = plan_import(sources, opts)
-    check_scorers(config.extractors, config.graders or [])
+    resolved = resolve(config)
+    check_scorers(resolved.extractors, resolved.graders)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.importing-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        store = Store(tmp / STORE_NAME)
+        run_dir = RunDir(tmp)
         try:
-            store.set_meta("config", config.model_dump(mode="json"))
-            store.set_meta("provenance", provenance(sources))
-            attempt = store.begin_attempt(list(argv))
-            store.replace_plan(plan_rows(items))
-            store.save_generations(attempt, [(it.request, gens[it.request.key]) for it in items])
-            store.set_meta("counts", {"plan_items": len(items), "unique_requests": len(gens),
+            run_dir.record_config(resolved)
+            run_dir.set(Meta.PROVENANCE, provenance(sources))
+            attempt = run_dir.store.begin_attempt(list(argv))
+            run_dir.set_plan(plan_rows(items))
+            run_dir.store.save_generations(attempt, [(it.request, gens[it.request.key])
+                                                     for it in items])
+            run_dir.set(Meta.COUNTS, {"plan_items": len(items), "unique_requests": len(gens),
                                       "requests_sent_last_attempt": 0})
-            score_store(store, config)
-            results = report_store(store, tmp, config)
-            store.finish_attempt(attempt)
+            run_dir.score(resolved)
+            results = run_dir.report(resolved)
+            run_dir.store.finish_attempt(attempt)
         finally:
-            store.close()
+            run_dir.close()
         if out.exists():
             out.rmdir()  # empty, checked above
         os.replace(tmp, out)
