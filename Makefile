@@ -2,8 +2,13 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# llama-cpp-python compiles from source (about 5 minutes on 2 cores, once; pip caches the wheel).
+# llama-cpp-python compiles from source (about 5 minutes on 2 cores, once per environment).
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+# Built for this CPU (-march=native) without AMX: virtual machines that report AMX but do not
+# grant its tile state crash in ggml's AMX kernels (SIGSEGV in ggml_backend_amx_mul_mat, seen on
+# this project's machines). Not cached by pip: a wheel built with AMX on must not come back.
+LLAMA_NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+LLAMA_CMAKE_ARGS ?= -DCMAKE_C_FLAGS='$(LLAMA_NO_AMX)' -DCMAKE_CXX_FLAGS='$(LLAMA_NO_AMX)'
 
 .PHONY: demo test lint clean chromium
 
@@ -11,11 +16,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.llama-built: | $(BIN)/python
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir \
+		"llama-cpp-python>=0.3.8"
+	touch $@
+
+$(VENV)/.demo-installed: pyproject.toml $(VENV)/.llama-built | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[demo]"
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/.llama-built | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
