@@ -13,13 +13,13 @@ is below it. Which interval and test:
 | 0/1 or not | G ≥ 2 clusters, some holding ≥ 2 items | CR2 cluster-robust t, Bell–McCaffrey df | same t |
 | 0/1 or not | all items in one cluster | none (`cluster_flag` "single-cluster") | none |
 | not 0/1 (pass@k of samples, pass@1 of n) | none | paired t | same t |
-| any, unclustered, when the per-item differences have no spread | — | Newcombe of the equivalent 0/1 table | exact McNemar |
-| any, clustered, when the cluster means have no spread | — | what G agreeing clusters allow (cluster_robust.no_spread_interval) | sign test over clusters |
+| any, unclustered, per-item differences without spread | — | Newcombe of the same 0/1 table | McNemar |
+| any, clustered, cluster means without spread | — | what G agreeing clusters allow | sign test |
 
 CR2 with Bell–McCaffrey degrees of freedom (analysis/cluster_robust.py) stays honest when one
 cluster holds most items, where CR1 with G − 1 df covered 70–82 %; a clustered row whose df is
-below 3 is flagged "few-clusters" (the simulation test shows no interval tried reaches 91 %
-there), and `df` is reported with every t interval.
+below 4 is flagged "few-clusters" (there the simulation test finds CR2 over-covering, up to
+98 %, and CR1 under-covering), and `df` is reported with every t interval.
 
 Items share a cluster when their `meta` names the same `seed_id` (variants of one seed problem),
 or the same value of the meta key that `cluster_by` names for their benchmark (e.g. MedCalc's
@@ -95,7 +95,7 @@ class Comparison:
     mde: float
     unresolved: bool
     df: float = math.nan  # t reference: n − 1 (paired-t) or Bell–McCaffrey (cluster-t)
-    cluster_flag: str | None = None  # "single-cluster" (no interval) | "few-clusters" (df < 3)
+    cluster_flag: str | None = None  # "single-cluster" (no interval) | "few-clusters" (df < 4)
     p_holm: float = math.nan
     p_bh: float = math.nan
     significant: bool = False
