@@ -42,6 +42,8 @@ from scipy import stats as sps
 # clusters to trust.
 FEW_CLUSTERS_DF = 4.0
 Z95 = 1.959963984540054
+# Scores live on 0..1 (differences of drops on -2..2): a standard error below this is rounding.
+SPREAD_TOL = 1e-12
 SINGLE_CLUSTER = "single-cluster"
 FEW_CLUSTERS = "few-clusters"
 
@@ -112,7 +114,7 @@ def cluster_mean_difference(x: Sequence[float] | np.ndarray, y: Sequence[float] 
 
 def _t_interval(mean: float, se: float, df: float, n: int, g: int) -> ClusterMean:
     flag = flag_for(g, df)
-    if not se > 0:  # no spread: the caller decides what the data allow (never a point)
+    if not se > SPREAD_TOL:  # below it the "spread" is the mean's rounding, not data
         return ClusterMean(mean, 0.0, df, math.nan, math.nan, math.nan, n, g, flag)
     t = float(sps.t.ppf(0.975, df))
     p = float(2 * sps.t.sf(abs(mean) / se, df))
@@ -158,4 +160,5 @@ def cr2_batch(values: np.ndarray, cluster_idx: np.ndarray, clusters: int
     mean = x.mean(axis=1)
     sums = (x - mean[:, None]) @ onehot
     var = (sums * sums / (1.0 - sizes / n)).sum(axis=1) / (n * n)
-    return mean, np.sqrt(var), bm_df(sizes)
+    se = np.sqrt(var)
+    return mean, np.where(se > SPREAD_TOL, se, 0.0), bm_df(sizes)

@@ -158,7 +158,8 @@ def compare_items(inst: Sequence[float], base: Sequence[float], clusters: Sequen
         if not se > 0:
             se = _no_spread_newcombe(out, i, b)
     # A t interval can pass the scale's ends on few clusters; Δ lives in [-100, 100] points.
-    out["ci_low"], out["ci_high"] = max(-100.0, out["ci_low"]), min(100.0, out["ci_high"])
+    if not math.isnan(out["ci_low"]):  # (max() with a NaN would give -100, a false bound)
+        out["ci_low"], out["ci_high"] = max(-100.0, out["ci_low"]), min(100.0, out["ci_high"])
     for k in ("instruct", "base", "delta", "ci_low", "ci_high"):
         out[k] = exact(out[k])
     out["se"] = 100 * se

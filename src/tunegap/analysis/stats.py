@@ -109,6 +109,8 @@ def mean_interval(values: Sequence[float] | np.ndarray,
         var = g / (g - 1) * float((sums ** 2).sum()) / (n * n) if g > 1 else math.nan
     df = g - 1
     se = math.nan if math.isnan(var) else math.sqrt(var)
+    if se < 1e-12:  # the mean's rounding, not spread (scores live on 0..1)
+        se = 0.0
     if df < 1 or math.isnan(se):
         return MeanInterval(mean, math.nan, df, math.nan, math.nan, math.nan, g)
     if se == 0.0:
