@@ -161,3 +161,29 @@ def test_single_cluster_claims_no_interval_and_no_spread_is_never_a_point():
     assert lo < -0.5 and hi > 0.5 and p == 1.0
     lo, hi, p = no_spread_interval(1.0, -1.0, 1.0, 10)
     assert lo < 1.0 and hi == 1.0 and p == pytest.approx(2 * 0.5 ** 10)
+
+
+def test_difference_of_drops_is_the_same_under_every_extractor_and_never_a_point():
+    from tests.test_paired_compare import _item
+    from tunegap.analysis.robustness import robustness
+
+    def items(extractor, inst_var, base_var):
+        out = []
+        for s in range(6):
+            for side, var in (("instruct", inst_var), ("base", base_var)):
+                out.append(_item(side, f"o{s}", 1, {}, extractor))
+                for v in range(2):
+                    out.append(_item(side, f"o{s}-v{v}", var(s, v),
+                                     {"seed_id": f"o{s}", "perturbation": "numeric"}, extractor))
+        return out
+
+    inst = lambda s, v: (s + v) % 2  # noqa: E731
+    base = lambda s, v: s % 3 != 0  # noqa: E731
+    rows = robustness(items("strict", inst, base) + items("flexible", inst, base), seed=1)
+    assert len(rows) == 2 and rows[0].did_ci == rows[1].did_ci and rows[0].did == rows[1].did
+    assert rows[0].did_ci[0] < rows[0].did < rows[0].did_ci[1]
+    assert rows[0].did_df == pytest.approx(5)  # 6 equal seed problems
+    # every row agrees between the sides: a wide interval, not [0, 0]
+    same = robustness(items("strict", inst, inst))
+    (r,) = same
+    assert r.did == 0 and r.did_ci[0] < -50 and r.did_ci[1] > 50 and not r.significant
