@@ -50,6 +50,7 @@ class SideDrop:
     relative_drop: float  # drop / original accuracy (NaN when the original accuracy is 0)
     consistency: float
     consistency_ci: tuple[float, float]
+    flag: str | None = None  # the drop's cluster_flag: "single-cluster" | "few-clusters" | None
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def side_drop(orig: Sequence[float], var: Sequence[float], seeds: Sequence[str])
                     drop_ci=(paired["ci_low"], paired["ci_high"]),
                     relative_drop=float((o - v).mean()) / mo if mo > 0 else math.nan,
                     consistency=exact(100 * float((o * v).mean())),
-                    consistency_ci=_rate_ci(o * v, seeds))
+                    consistency_ci=_rate_ci(o * v, seeds), flag=paired["cluster_flag"])
 
 
 def difference_of_drops(diffs: Sequence[float], seeds: Sequence[str]

@@ -122,7 +122,8 @@ def robustness_tables(results: Results) -> str:
                 continue
             out.append(row([r.benchmark, r.kind, r.setting, r.decoding, r.pair, side,
                             f"{d.n} ({d.seeds})", fmt(d.original), fmt(d.variant),
-                            f"{fmt(d.drop, True)} [{fmt(d.drop_ci[0])}, {fmt(d.drop_ci[1])}]",
+                            f"{fmt(d.drop, True)}{CLUSTER_MARKS.get(d.flag or '', '')} "
+                            f"[{fmt(d.drop_ci[0])}, {fmt(d.drop_ci[1])}]",
                             fmt(100 * d.relative_drop) + " %", fmt(d.consistency)]))
         if r.n_paired:
             did.append(row([r.benchmark, r.kind, r.setting, r.decoding, r.pair, str(r.n_paired),

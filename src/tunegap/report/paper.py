@@ -269,7 +269,8 @@ def drop_tables(results: Results) -> list[Table]:
         for r in rs:
             cells: list = [r.pair, r.kind]
             for sd in (r.instruct, r.base):
-                cells += ([Num(sd.original), Num(sd.variant), Num(sd.drop), CI(*sd.drop_ci)]
+                flag = CLUSTER_MARKS.get(sd.flag or "", "") if sd else ""
+                cells += ([Num(sd.original), Num(sd.variant), Num(sd.drop, flag), CI(*sd.drop_ci)]
                           if sd else ["", "", "", ""])
             paired = r.n_paired > 0
             did_mark = ("*" if r.significant else "") + CLUSTER_MARKS.get(r.did_flag or "", "")
