@@ -104,6 +104,10 @@ def test_weeks_days_exact(examples):
         assert medcalc.grade(f"({w}, {d})", ex.target, ex).correct is True
         assert medcalc.grade(f"({w} weeks, {d + 1} days)", ex.target, ex).correct is False
         assert medcalc.grade(f"({w + 1} weeks, {d} days)", ex.target, ex).correct is False
+        # either order, compact: the labels decide (tests/test_grade_medcalc_weeks_days.py)
+        assert medcalc.grade(f"{d} days and {w} weeks", ex.target, ex).correct is True
+        assert medcalc.grade(f"{w}w{d}d", ex.target, ex).correct is True
+        assert medcalc.grade(f"{d + 1} days, {w} weeks", ex.target, ex).correct is False
 
 
 def test_not_applicable_outside_medcalc():

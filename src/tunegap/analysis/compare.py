@@ -10,9 +10,16 @@ is below it. Which interval and test:
 | per-item metric | clusters (items sharing one) | interval | test |
 |---|---|---|---|
 | 0/1 | none | Newcombe paired score | exact McNemar |
-| 0/1 or not | some cluster holds ≥ 2 items | cluster-robust t (CR1, G − 1 df) | same t |
+| 0/1 or not | G ≥ 2 clusters, some holding ≥ 2 items | CR2 cluster-robust t, Bell–McCaffrey df | same t |
+| 0/1 or not | all items in one cluster | none (`cluster_flag` "single-cluster") | none |
 | not 0/1 (pass@k of samples, pass@1 of n) | none | paired t | same t |
-| any, when the per-item differences have no spread | — | Newcombe of the equivalent 0/1 table | exact McNemar |
+| any, unclustered, per-item differences without spread | — | Newcombe of the same 0/1 table | McNemar |
+| any, clustered, cluster means without spread | — | what G agreeing clusters allow | sign test |
+
+CR2 with Bell–McCaffrey degrees of freedom (analysis/cluster_robust.py) stays honest when one
+cluster holds most items, where CR1 with G − 1 df covered 70–82 %; a clustered row whose df is
+below 4 is flagged "few-clusters" (there the simulation test finds CR2 over-covering, up to
+98 %, and CR1 under-covering), and `df` is reported with every t interval.
 
 Items share a cluster when their `meta` names the same `seed_id` (variants of one seed problem),
 or the same value of the meta key that `cluster_by` names for their benchmark (e.g. MedCalc's
@@ -30,6 +37,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from tunegap.analysis.cluster_robust import cluster_mean, no_spread_interval
 from tunegap.analysis.items import ItemScore, is_binary
 from tunegap.analysis.passk import ks_for
 from tunegap.analysis.stats import (
@@ -45,8 +53,9 @@ from tunegap.analysis.stats import (
 from tunegap.types import Example
 
 ALPHA = 0.05
-# Metadata keys that get a per-group breakdown when items carry them (first of equal partitions
-# wins: GSM-Plus's `category` repeats its `perturbation`).
+# Metadata keys that get a per-group breakdown when items carry them. A group whose items an
+# earlier key's group already holds gets no second row, whatever its label (GSM-Plus's
+# `category` repeats its `perturbation`, tunegap's problems' `steps` "1" their `category` "1-step").
 BREAKDOWN_KEYS = ("category", "calculator_name", "perturbation", "subject", "level", "steps")
 
 
@@ -73,9 +82,9 @@ class Comparison:
     delta: float
     ci_low: float
     ci_high: float
-    ci_method: str  # newcombe | paired-t | cluster-t
+    ci_method: str  # newcombe | paired-t | cluster-t | cluster-no-spread | none
     p_value: float
-    test: str  # mcnemar-exact | paired-t | cluster-t
+    test: str  # mcnemar-exact | paired-t | cluster-t | cluster-sign | none
     both_right: int | None
     base_only: int | None  # b: base right, instruct wrong
     instruct_only: int | None  # c: instruct right, base wrong
@@ -85,6 +94,8 @@ class Comparison:
     se: float
     mde: float
     unresolved: bool
+    df: float = math.nan  # t reference: n − 1 (paired-t) or Bell–McCaffrey (cluster-t)
+    cluster_flag: str | None = None  # "single-cluster" (no interval) | "few-clusters" (df < 4)
     p_holm: float = math.nan
     p_bh: float = math.nan
     significant: bool = False
@@ -108,6 +119,11 @@ def cluster_of(example: Example, cluster_by: Mapping[str, str]) -> str:
     return f"seed={seed}" if seed is not None else f"item={example.id}"
 
 
+def exact(x: float) -> float:
+    """Points: float noise around 0 (e.g. 2.8e-15 from a Wilson bound at 0 of n) is 0."""
+    return 0.0 if abs(x) < 1e-9 else x
+
+
 def compare_items(inst: Sequence[float], base: Sequence[float], clusters: Sequence[str],
                   *, binary: bool) -> dict:
     """The statistics of one paired comparison (0..1 scale in, percent out)."""
@@ -120,43 +136,71 @@ def compare_items(inst: Sequence[float], base: Sequence[float], clusters: Sequen
                  "instruct": 100 * float(i.mean()), "base": 100 * float(b.mean()),
                  "delta": 100 * float(i.mean() - b.mean()), "correlation": pearson(i, b),
                  "both_right": None, "base_only": None, "instruct_only": None,
-                 "both_wrong": None, "p_mcnemar": None}
+                 "both_wrong": None, "p_mcnemar": None, "df": math.nan, "cluster_flag": None}
     if binary:
         ir, br = i > 0.5, b > 0.5
         cells = (int((ir & br).sum()), int((br & ~ir).sum()), int((ir & ~br).sum()),
                  int((~ir & ~br).sum()))
         out.update(both_right=cells[0], base_only=cells[1], instruct_only=cells[2],
                    both_wrong=cells[3], p_mcnemar=mcnemar_exact(cells[1], cells[2]))
-    if binary and not clustered:
+    if clustered:
+        se = _clustered(out, i - b, clusters)
+    elif binary:
         lo, hi = newcombe_paired(cells[0], cells[2], cells[1], cells[3])
         se = (hi - lo) / (2 * Z95)
         out.update(ci_low=100 * lo, ci_high=100 * hi, ci_method="newcombe",
                    p_value=out["p_mcnemar"], test="mcnemar-exact")
     else:
-        m = mean_interval(i - b, clusters if clustered else None)
+        m = mean_interval(i - b)
         se = m.se
-        method = "cluster-t" if clustered else "paired-t"
-        out.update(ci_low=100 * m.low, ci_high=100 * m.high, ci_method=method,
-                   p_value=m.p_value, test=method)
+        out.update(ci_low=100 * m.low, ci_high=100 * m.high, ci_method="paired-t",
+                   p_value=m.p_value, test="paired-t", df=float(m.df))
         if not se > 0:
-            # No spread in the differences (every item agrees, e.g. 0 % on both sides): a t
-            # interval would collapse to a point. Use the Newcombe interval and McNemar test of
-            # the equivalent 0/1 table instead, which stay wide when the data say little.
-            pi, pb = float(i.mean()), float(b.mean())
-            both = round(n * min(pi, pb))
-            only_i, only_b = round(n * max(pi - pb, 0.0)), round(n * max(pb - pi, 0.0))
-            lo, hi = newcombe_paired(both, only_i, only_b, n - both - only_i - only_b)
-            shift = float(i.mean() - b.mean()) - (only_i - only_b) / n  # rounding of the table
-            lo, hi = max(-1.0, lo + shift), min(1.0, hi + shift)
-            se = (hi - lo) / (2 * Z95)
-            out.update(ci_low=100 * lo, ci_high=100 * hi, ci_method="newcombe",
-                       p_value=mcnemar_exact(only_b, only_i), test="mcnemar-exact")
+            se = _no_spread_newcombe(out, i, b)
     # A t interval can pass the scale's ends on few clusters; Δ lives in [-100, 100] points.
-    out["ci_low"], out["ci_high"] = max(-100.0, out["ci_low"]), min(100.0, out["ci_high"])
+    if not math.isnan(out["ci_low"]):  # (max() with a NaN would give -100, a false bound)
+        out["ci_low"], out["ci_high"] = max(-100.0, out["ci_low"]), min(100.0, out["ci_high"])
+    for k in ("instruct", "base", "delta", "ci_low", "ci_high"):
+        out[k] = exact(out[k])
     out["se"] = 100 * se
     out["mde"] = 100 * minimum_detectable_effect(se, ALPHA)
     out["unresolved"] = not (abs(out["delta"]) >= out["mde"])  # NaN MDE: unresolved
     return out
+
+
+def _clustered(out: dict, d: np.ndarray, clusters: Sequence[str]) -> float:
+    """CR2 / Bell–McCaffrey interval of the mean difference; no interval from one cluster; with
+    no spread between clusters, the bound of what G clusters that all agree allow."""
+    m = cluster_mean(d, clusters)
+    out.update(df=m.df, cluster_flag=m.flag)
+    if m.clusters < 2:
+        out.update(ci_low=math.nan, ci_high=math.nan, ci_method="none", p_value=math.nan,
+                   test="none")
+        return math.nan
+    if m.se > 0:
+        out.update(ci_low=100 * m.low, ci_high=100 * m.high, ci_method="cluster-t",
+                   p_value=m.p_value, test="cluster-t")
+        return m.se
+    lo, hi, p = no_spread_interval(m.mean, -1.0, 1.0, m.clusters)
+    out.update(ci_low=100 * lo, ci_high=100 * hi, ci_method="cluster-no-spread", p_value=p,
+               test="cluster-sign")
+    return (hi - lo) / (2 * Z95)
+
+
+def _no_spread_newcombe(out: dict, i: np.ndarray, b: np.ndarray) -> float:
+    """No spread in the differences of independent items (every item agrees, e.g. 0 % on both
+    sides): a t interval would collapse to a point. The Newcombe interval and McNemar test of
+    the equivalent 0/1 table stay wide when the data say little."""
+    n = len(i)
+    pi, pb = float(i.mean()), float(b.mean())
+    both = round(n * min(pi, pb))
+    only_i, only_b = round(n * max(pi - pb, 0.0)), round(n * max(pb - pi, 0.0))
+    lo, hi = newcombe_paired(both, only_i, only_b, n - both - only_i - only_b)
+    shift = exact(float(i.mean() - b.mean()) - (only_i - only_b) / n)  # rounding of the table
+    lo, hi = max(-1.0, lo + shift), min(1.0, hi + shift)
+    out.update(ci_low=100 * lo, ci_high=100 * hi, ci_method="newcombe",
+               p_value=mcnemar_exact(only_b, only_i), test="mcnemar-exact")
+    return (hi - lo) / (2 * Z95)
 
 
 def _reported(metric: str, n: int) -> bool:
@@ -241,17 +285,19 @@ def breakdowns(items: Sequence[ItemScore], cluster_by: Mapping[str, str] | None 
     for key, sides in _pairs(items).items():
         inst, base = sides.get("instruct", {}), sides.get("base", {})
         ids = [x for x in inst if x in base]
-        seen: set[tuple] = set()
+        seen: set[frozenset[str]] = set()  # item sets already given a row in this cell
         for meta_key in keys:
             part = _partition(ids, inst, meta_key)
-            if part is None or part in seen:
+            if part is None:
                 continue
-            seen.add(part)
             by_value: dict[str, list[str]] = defaultdict(list)
             for x, v in zip(ids, part):
                 by_value[v].append(x)
             for value in sorted(by_value, key=_natural):
                 sel = by_value[value]
+                if frozenset(sel) in seen:  # the same items under another key's label
+                    continue
+                seen.add(frozenset(sel))
                 rows += _compare_cell(key, [inst[x] for x in sel], [base[x] for x in sel],
                                       cluster_by, metrics=("accuracy",), group=(meta_key, value))
     return _adjust(rows, family=lambda r: (*r.key, r.group_key))

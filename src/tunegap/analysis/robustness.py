@@ -8,27 +8,31 @@ original) is one row; rows of one seed problem form a cluster.
 
 Per side: accuracy on originals and on variants (over rows), absolute drop = original − variant,
 relative drop = drop / original, consistency = solved on both (mean of original × variant);
-the drop's interval is the paired comparison's (Newcombe for 0/1 rows, cluster-robust t when
-seeds repeat), the rates' cluster-robust t by seed problem (Wilson when they have no spread).
-Between sides, on rows both sides have: the difference of drops, instruct − base (positive:
-the instruct model drops more), with a cluster-bootstrap percentile interval seeded from the
-run's seed, and a cluster-t p-value.
+the drop's interval is the paired comparison's (Newcombe for 0/1 rows, CR2 cluster-robust t
+when seeds repeat); a rate's is Wilson's, at the effective sample size of its clustering
+(`rate_interval`). Between sides, on rows both sides have: the difference of drops,
+instruct − base (positive: the instruct model drops more), the mean of the per-row
+differences of drops with the CR2 / Bell–McCaffrey interval and t test over seed problems
+(analysis/cluster_robust.py; deterministic, so the same data give the same interval under every
+extractor); with no spread between seeds, the bound that G agreeing seeds allow (never a
+point); from one seed problem, no interval. `did_flag` says "single-cluster" or "few-clusters"
+(Bell–McCaffrey df below 4) as the comparisons' `cluster_flag` does.
 Rows per variant benchmark and kind (`meta["perturbation"]`), plus "all" when there are several.
 """
 
 from __future__ import annotations
 
 import math
-import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from tunegap.analysis.compare import clean, compare_items
+from tunegap.analysis.cluster_robust import cluster_mean, no_spread_interval
+from tunegap.analysis.compare import clean, compare_items, exact
 from tunegap.analysis.items import ItemScore
-from tunegap.analysis.stats import cluster_bootstrap_mean, mean_interval, wilson
+from tunegap.analysis.stats import rate_interval
 
 METRIC = "accuracy"
 
@@ -46,6 +50,7 @@ class SideDrop:
     relative_drop: float  # drop / original accuracy (NaN when the original accuracy is 0)
     consistency: float
     consistency_ci: tuple[float, float]
+    flag: str | None = None  # the drop's cluster_flag: "single-cluster" | "few-clusters" | None
 
 
 @dataclass(frozen=True)
@@ -61,9 +66,11 @@ class Robustness:
     base: SideDrop | None
     n_paired: int  # rows both sides have
     did: float  # drop(instruct) − drop(base), points
-    did_ci: tuple[float, float]  # cluster bootstrap over seed problems
-    did_p_value: float  # cluster-robust t
-    significant: bool  # the bootstrap interval excludes 0
+    did_ci: tuple[float, float]  # CR2 / Bell–McCaffrey t over seed problems
+    did_p_value: float  # the same t test (sign test over seeds when they have no spread)
+    significant: bool  # the interval excludes 0
+    did_df: float = math.nan  # Bell–McCaffrey degrees of freedom
+    did_flag: str | None = None  # "single-cluster" | "few-clusters" | None
 
     def to_dict(self) -> dict:
         def fix(v):
@@ -77,42 +84,43 @@ class Robustness:
         return fix(asdict(self))
 
 
-def _ci(m, low: float = -100.0, high: float = 100.0) -> tuple[float, float]:
-    """In points, within the quantity's range (a t interval on few seeds can pass it)."""
-    return (max(low, 100 * m.low), min(high, 100 * m.high))
-
-
 def _rate_ci(x: np.ndarray, seeds: Sequence[str]) -> tuple[float, float]:
-    """A rate's interval, clustered by seed; with no spread at all (0 % or 100 % everywhere) a
-    t interval collapses to a point, so the Wilson interval of the count says what n allows."""
-    m = mean_interval(x, seeds)
-    if m.se > 0:
-        return _ci(m, 0.0)
-    lo, hi = wilson(float(x.sum()), len(x))
-    return (100 * lo, 100 * hi)
+    lo, hi = rate_interval(x, seeds)
+    return (exact(100 * lo), exact(100 * hi))
 
 
 def side_drop(orig: Sequence[float], var: Sequence[float], seeds: Sequence[str]) -> SideDrop:
     o, v = np.asarray(orig, dtype=float), np.asarray(var, dtype=float)
-    mo, mv = mean_interval(o, seeds), mean_interval(v, seeds)
-    md, mc = mean_interval(o - v, seeds), mean_interval(o * v, seeds)
     # The drop is a paired difference: the comparison's interval (Newcombe for 0/1 rows,
     # cluster-robust with repeated seeds, never a point when the rows agree).
     binary = bool(np.isin(o, (0.0, 1.0)).all() and np.isin(v, (0.0, 1.0)).all())
     paired = compare_items(o, v, list(seeds), binary=binary)
-    return SideDrop(n=len(o), seeds=len(set(seeds)), original=100 * mo.mean,
-                    original_ci=_rate_ci(o, seeds), variant=100 * mv.mean,
-                    variant_ci=_rate_ci(v, seeds), drop=100 * md.mean,
+    mo = float(o.mean())
+    return SideDrop(n=len(o), seeds=len(set(seeds)), original=exact(100 * mo),
+                    original_ci=_rate_ci(o, seeds), variant=exact(100 * float(v.mean())),
+                    variant_ci=_rate_ci(v, seeds), drop=paired["delta"],
                     drop_ci=(paired["ci_low"], paired["ci_high"]),
-                    relative_drop=md.mean / mo.mean if mo.mean > 0 else math.nan,
-                    consistency=100 * mc.mean, consistency_ci=_rate_ci(o * v, seeds))
+                    relative_drop=float((o - v).mean()) / mo if mo > 0 else math.nan,
+                    consistency=exact(100 * float((o * v).mean())),
+                    consistency_ci=_rate_ci(o * v, seeds), flag=paired["cluster_flag"])
 
 
-def _seed_for(run_seed: int, key: tuple) -> list[int]:
-    return [run_seed, zlib.crc32("|".join(key).encode())]
+def difference_of_drops(diffs: Sequence[float], seeds: Sequence[str]
+                        ) -> tuple[float, tuple[float, float], float, float, str | None]:
+    """(Δ drop, interval, p, df, flag) in points from the per-row differences of drops."""
+    m = cluster_mean(diffs, seeds)
+    if m.clusters < 2:
+        return exact(100 * m.mean), (math.nan, math.nan), math.nan, m.df, m.flag
+    if m.se > 0:
+        lo, hi, p = m.low, m.high, m.p_value
+    else:
+        lo, hi, p = no_spread_interval(m.mean, -2.0, 2.0, m.clusters)
+    lo, hi = max(-2.0, lo), min(2.0, hi)  # a drop lives in [-1, 1], their difference in [-2, 2]
+    return exact(100 * m.mean), (exact(100 * lo), exact(100 * hi)), p, m.df, m.flag
 
 
 def robustness(items: Sequence[ItemScore], *, seed: int = 0) -> list[Robustness]:
+    """`seed` is accepted for the callers' sake and unused: nothing here is random."""
     # (pair, side, setting, decoding, extractor, grader) → example id → item
     index: dict[tuple, dict[str, ItemScore]] = defaultdict(dict)
     for it in items:
@@ -148,18 +156,15 @@ def robustness(items: Sequence[ItemScore], *, seed: int = 0) -> list[Robustness]
             drops[side] = side_drop([x[1] for x in r], [x[2] for x in r],
                                     [x[0] for x in r]) if r else None
         common = [v for v in sides.get("instruct", {}) if v in sides.get("base", {})]
-        did, ci, p = math.nan, (math.nan, math.nan), math.nan
+        did, ci, p, df, flag = math.nan, (math.nan, math.nan), math.nan, math.nan, None
         if common:
             i, b = sides["instruct"], sides["base"]
             diffs = [(i[v][1] - i[v][2]) - (b[v][1] - b[v][2]) for v in common]
-            seeds = [i[v][0] for v in common]
-            m = mean_interval(diffs, seeds)
-            lo, hi = cluster_bootstrap_mean(diffs, seeds, seed=_seed_for(seed, key))
-            did, ci, p = 100 * m.mean, (100 * lo, 100 * hi), m.p_value
+            did, ci, p, df, flag = difference_of_drops(diffs, [i[v][0] for v in common])
         pair, bench, kind, setting, dec, ext, grader = key
         out.append(Robustness(pair, bench, kind, setting, dec, ext, grader, drops["instruct"],
                               drops["base"], len(common), did, ci, p,
-                              significant=bool(ci[0] > 0 or ci[1] < 0)))
+                              significant=bool(ci[0] > 0 or ci[1] < 0), did_df=df, did_flag=flag))
     out.sort(key=lambda r: (r.pair, r.benchmark, r.kind == "all", r.kind, r.setting, r.decoding,
                             r.extractor, r.grader))
     return out

@@ -11,11 +11,11 @@ intervals are two-sided 95 %; a quantity that cannot be estimated is NaN, never 
   the pairs. Unlike Wald it stays honest at small n and with empty cells (5 items, all wrong on
   both sides, gives about ±43 points, not [0, 0]).
 - `mean_interval`: the paired t-interval for a mean of per-item differences; with clusters, the
-  cluster-robust (CR1 sandwich) standard error with G − 1 degrees of freedom.
+  CR1 sandwich with G − 1 degrees of freedom (a comparator only: it under-covers with unequal
+  clusters; the analyses use analysis/cluster_robust.py's CR2 with Bell–McCaffrey df).
+- `rate_interval`: Wilson for a rate, at the effective sample size when items cluster.
 - `holm`, `benjamini_hochberg`: adjusted p-values, as statsmodels' `multipletests`.
 - `minimum_detectable_effect`: (z_{1−α/2} + z_{power}) · SE.
-- `cluster_bootstrap_mean`: percentile interval of a mean over clusters resampled with
-  replacement, from a given seed (the same seed gives the same interval, bit for bit).
 """
 
 from __future__ import annotations
@@ -30,14 +30,17 @@ from scipy import stats as sps
 Z95 = 1.959963984540054
 
 
-def wilson(successes: float, n: int, z: float = Z95) -> tuple[float, float]:
+def wilson(successes: float, n: float, z: float = Z95) -> tuple[float, float]:
     if n <= 0:
         return (math.nan, math.nan)
     p = successes / n
     denom = 1 + z * z / n
     center = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(max(0.0, p * (1 - p)) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, center - half), min(1.0, center + half))
+    # At 0 of n (n of n) the bound is 0 (1) exactly, not center − half's rounding noise.
+    low = 0.0 if p <= 0 else max(0.0, center - half)
+    high = 1.0 if p >= 1 else min(1.0, center + half)
+    return (low, high)
 
 
 def mcnemar_exact(b: int, c: int) -> float:
@@ -106,6 +109,8 @@ def mean_interval(values: Sequence[float] | np.ndarray,
         var = g / (g - 1) * float((sums ** 2).sum()) / (n * n) if g > 1 else math.nan
     df = g - 1
     se = math.nan if math.isnan(var) else math.sqrt(var)
+    if se < 1e-12:  # the mean's rounding, not spread (scores live on 0..1)
+        se = 0.0
     if df < 1 or math.isnan(se):
         return MeanInterval(mean, math.nan, df, math.nan, math.nan, math.nan, g)
     if se == 0.0:
@@ -154,18 +159,25 @@ def pearson(x: Sequence[float], y: Sequence[float]) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def cluster_bootstrap_mean(values: Sequence[float], clusters: Sequence[object], *,
-                           seed: Sequence[int] | int, reps: int = 2000) -> tuple[float, float]:
-    """Percentile 95 % interval of the mean of `values` over clusters drawn with replacement
-    (each drawn cluster brings all its items). The same seed gives the same interval."""
+def rate_interval(values: Sequence[float] | np.ndarray,
+                  clusters: Sequence[object] | None = None) -> tuple[float, float]:
+    """95 % interval of a rate (mean of 0/1 or 0..1 scores): Wilson's. With clustered items,
+    Wilson at the effective sample size (Korn & Graubard 1998, Survey Methodology 24(2)):
+    n_eff = p(1 − p) / se²_CR2, times (t_{.975, n−1} / t_{.975, df_BM})², at most n; from the
+    G cluster means when they have no spread (or p is 0 or 1), one cluster counting once."""
+    from tunegap.analysis.cluster_robust import cluster_mean
+
     x = np.asarray(values, dtype=float)
-    _, idx = np.unique(np.asarray([str(c) for c in clusters]), return_inverse=True)
-    g = int(idx.max()) + 1 if len(x) else 0
-    if g < 2:
+    n = len(x)
+    if n == 0:
         return (math.nan, math.nan)
-    sums = np.bincount(idx, weights=x, minlength=g)
-    counts = np.bincount(idx, minlength=g).astype(float)
-    draws = np.random.default_rng(seed).integers(0, g, size=(reps, g))
-    means = sums[draws].sum(axis=1) / counts[draws].sum(axis=1)
-    lo, hi = np.quantile(means, [0.025, 0.975])
-    return (float(lo), float(hi))
+    p = float(x.mean())
+    g = n if clusters is None else len({str(c) for c in clusters})
+    if g == n:
+        return wilson(p * n, n)
+    m = cluster_mean(x, clusters)
+    n_eff = float(g)
+    if g > 1 and m.se > 0 and 0.0 < p < 1.0:
+        shrink = (float(sps.t.ppf(0.975, n - 1)) / float(sps.t.ppf(0.975, m.df))) ** 2
+        n_eff = min(float(n), p * (1 - p) / m.se ** 2 * shrink)
+    return wilson(p * n_eff, n_eff)

@@ -3,7 +3,9 @@ official script's reading, quirks included; see grade/medcalc_official.py).
 
 - date (MM/DD/YYYY): the same calendar date; the answer's last date, written M/D/YYYY,
   YYYY-MM-DD, "October 9, 2020" or "9 October 2020", anywhere in the answer;
-- weeks_days (gestational age, e.g. "('14 weeks', '1 days')"): the same (weeks, days) pair;
+- weeks_days (gestational age, e.g. "('14 weeks', '1 days')"): the same (weeks, days) pair,
+  read by the labels in either order ("3 days and 5 weeks" is (5, 3), "5w3d", "38+2 weeks",
+  "(5, 3)"; see `parse_weeks_days`);
 - integer: round(value) == target (half to even, as Python's round in the official script);
 - decimal: Lower Limit <= value <= Upper Limit, the limits coming from the row
   (Example.meta "lower_limit" / "upper_limit").
@@ -35,9 +37,16 @@ _OTHER_DATES = re.compile(
     r"|\b" + _MONTH.replace("mon", "m1") + r"\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{4})\b"
     r"|(?<!\d)(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH.replace("mon", "m2") + r",?\s+(?P<y2>\d{4})\b"
 )
-_WEEKS = re.compile(r"(?<!\d)(\d{1,4})\s*(?:weeks?|wks?|w)\b", re.IGNORECASE)
-_DAYS = re.compile(r"(?<!\d)(\d{1,4})\s*(?:days?|d)\b", re.IGNORECASE)
-_PAIR = re.compile(r"^\s*[\(\[]?\s*(\d{1,4})\s*,\s*(\d{1,4})\s*[\)\]]?\s*$")
+# A weeks or days count, or the obstetric "38+2 weeks" (38 weeks 2 days); not inside a decimal.
+_WD_TOKEN = re.compile(
+    r"(?<![\d.])(?P<pw>\d{1,4})\s*\+\s*(?P<pd>\d{1,4})\s*(?:weeks?|wks?|w)(?![a-z])"
+    r"|(?<![\d.])(?P<w>\d{1,4})\s*(?:weeks?|wks?|w)(?![a-z])"
+    r"|(?<![\d.])(?P<d>\d{1,4})\s*(?:days?|d)(?![a-z])", re.IGNORECASE)
+# What may stand between the weeks and the days of one reading: "5 weeks, 3 days",
+# "('5 weeks', '3 days')", "3 days and 5 weeks", "5w3d".
+_JOIN = re.compile(r"[\s,;:'\"()\[\]&+/-]*(?:and|plus)?[\s,;:'\"()\[\]&+/-]*", re.IGNORECASE)
+_PAIR = re.compile(r"[\(\[]\s*(\d{1,4})\s*,\s*(\d{1,4})\s*[\)\]]")
+_BARE_PAIR = re.compile(r"^\s*(\d{1,4})\s*,\s*(\d{1,4})\s*$")
 
 
 def applies(example: Example) -> bool:
@@ -79,17 +88,44 @@ def parse_date(text: str) -> date | None:
 
 
 def parse_weeks_days(text: str) -> tuple[int, int] | None:
+    """The answer's last (weeks, days), read by their labels in either order: "5 weeks 3 days",
+    "3 days and 5 weeks", "5w3d", "38+2 weeks", "('5 weeks', '3 days')"; a weeks count with no
+    days beside it has 0 days; else the last "(5, 3)" or "[5, 3]", or the whole answer "5, 3";
+    else a days count alone (0 weeks). Days are not carried into weeks (the official rule
+    compares the pair as written)."""
     s = normalize_text(text)
-    w = None
-    for w in _WEEKS.finditer(s):  # noqa: B007  (the last one)
+    tokens = list(_WD_TOKEN.finditer(s))
+    best: tuple[int, tuple[int, int]] | None = None  # (where the reading ends, reading)
+    weeks_at = [k for k, t in enumerate(tokens) if t.group("d") is None]
+    if weeks_at:
+        k = weeks_at[-1]
+        t = tokens[k]
+        if t.group("pw") is not None:
+            best = (t.end(), (int(t.group("pw")), int(t.group("pd"))))
+        else:
+            days, end = 0, t.end()
+            after = tokens[k + 1] if k + 1 < len(tokens) else None
+            before = tokens[k - 1] if k > 0 else None
+            if after is not None and _joined(s, t.end(), after.start()):
+                days, end = int(after.group("d")), after.end()
+            elif before is not None and before.group("d") is not None and \
+                    _joined(s, before.end(), t.start()):
+                days = int(before.group("d"))
+            best = (end, (int(t.group("w")), days))
+    pair = None
+    for pair in _PAIR.finditer(s.replace("'", "").replace('"', "")):  # noqa: B007 (the last)
         pass
-    if w is not None:
-        d = None
-        for d in _DAYS.finditer(s, w.end()):  # noqa: B007
-            pass
-        return int(w.group(1)), int(d.group(1)) if d else 0
-    m = _PAIR.match(s.replace("'", "").replace('"', ""))
-    return (int(m.group(1)), int(m.group(2))) if m else None
+    if pair is None:
+        pair = _BARE_PAIR.match(s.replace("'", "").replace('"', ""))
+    if pair is not None and (best is None or pair.end() > best[0]):
+        best = (pair.end(), (int(pair.group(1)), int(pair.group(2))))
+    if best is None and tokens:
+        return (0, int(tokens[-1].group("d")))
+    return best[1] if best else None
+
+
+def _joined(text: str, start: int, end: int) -> bool:
+    return _JOIN.fullmatch(text, start, end) is not None
 
 
 def _round(value: Decimal) -> Decimal:

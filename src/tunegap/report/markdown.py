@@ -9,12 +9,15 @@ from collections.abc import Sequence
 
 from tunegap.analysis.compare import Comparison
 from tunegap.report.sensitivity import sensitivity_markdown
+from tunegap.report.table import CLUSTER_MARKS
 from tunegap.results import Results, headline_metrics
 
 LEGEND = ("Accuracy in %. Δ = instruct − base in points, with its paired 95 % interval; "
           "n = items both sides were scored on. `*`: significant (Holm-adjusted p < 0.05 within "
           "the benchmark); `?`: unresolved (|Δ| below the minimum detectable effect at α = 0.05 "
-          "and 80 % power: the data cannot tell a gap this size from none).")
+          "and 80 % power: the data cannot tell a gap this size from none). `†`: all items in one "
+          "cluster, no interval claimed; `‡`: too few clusters to trust the interval "
+          "(Bell–McCaffrey df < 4).")
 
 
 def fmt(x: float | None, sign: bool = False) -> str:
@@ -24,7 +27,8 @@ def fmt(x: float | None, sign: bool = False) -> str:
 
 
 def mark(c: Comparison) -> str:
-    return "*" if c.significant else ("?" if c.unresolved else "")
+    flag = CLUSTER_MARKS.get(c.cluster_flag or "", "")
+    return ("*" if c.significant else ("?" if c.unresolved else "")) + flag
 
 
 def delta_cell(c: Comparison) -> str:
@@ -106,7 +110,8 @@ def robustness_tables(results: Results) -> str:
            "Accuracy on the originals and on their variants, drop = original − variant (points) "
            "with 95 % intervals clustered by seed problem; consistency = solved on both. "
            "Difference of drops = instruct drop − base drop (positive: instruct drops more), "
-           "with a cluster-bootstrap interval over seed problems (`*`: it excludes 0).", "",
+           "with a CR2 cluster-robust interval over seed problems (`*`: it excludes 0; `†` one "
+           "seed problem, no interval; `‡` too few seed problems to trust it).", "",
            row(["variants", "kind", "setting", "decoding", "pair", "side", "n (seeds)",
                 "original", "variant", "drop [95% CI]", "relative", "consistency"]),
            "|" + "---|" * 12]
@@ -117,11 +122,13 @@ def robustness_tables(results: Results) -> str:
                 continue
             out.append(row([r.benchmark, r.kind, r.setting, r.decoding, r.pair, side,
                             f"{d.n} ({d.seeds})", fmt(d.original), fmt(d.variant),
-                            f"{fmt(d.drop, True)} [{fmt(d.drop_ci[0])}, {fmt(d.drop_ci[1])}]",
+                            f"{fmt(d.drop, True)}{CLUSTER_MARKS.get(d.flag or '', '')} "
+                            f"[{fmt(d.drop_ci[0])}, {fmt(d.drop_ci[1])}]",
                             fmt(100 * d.relative_drop) + " %", fmt(d.consistency)]))
         if r.n_paired:
             did.append(row([r.benchmark, r.kind, r.setting, r.decoding, r.pair, str(r.n_paired),
-                            f"{fmt(r.did, True)}{'*' if r.significant else ''} "
+                            f"{fmt(r.did, True)}{'*' if r.significant else ''}"
+                            f"{CLUSTER_MARKS.get(r.did_flag or '', '')} "
                             f"[{fmt(r.did_ci[0])}, {fmt(r.did_ci[1])}]"]))
     if did:
         out += ["", "### Difference of drops (instruct − base)", "",

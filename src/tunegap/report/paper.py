@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tunegap.analysis.compare import Comparison
-from tunegap.report.table import CI, LEGEND, Num, Table
+from tunegap.report.table import CI, CLUSTER_MARKS, LEGEND, Num, Table
 from tunegap.results import Results, headline_metrics
 
 BENCH_TITLES = {"gsm8k": "GSM8K", "medcalc": "MedCalc-Bench", "math500": "Math-500",
@@ -36,11 +36,12 @@ class Gap:
     n: int | None = None
     significant: bool = False
     unresolved: bool = False
+    cluster_flag: str | None = None  # "single-cluster" | "few-clusters" (marks † / ‡)
 
     @classmethod
     def of(cls, c: Comparison) -> Gap:
         return cls(c.instruct, c.base, c.delta, c.ci_low, c.ci_high, c.n, c.significant,
-                   c.unresolved)
+                   c.unresolved, c.cluster_flag)
 
     @classmethod
     def published(cls, instruct: float, base: float) -> Gap:
@@ -49,7 +50,8 @@ class Gap:
 
     @property
     def mark(self) -> str:
-        return "*" if self.significant else ("?" if self.unresolved else "")
+        flag = CLUSTER_MARKS.get(self.cluster_flag or "", "")
+        return ("*" if self.significant else ("?" if self.unresolved else "")) + flag
 
     @property
     def has_ci(self) -> bool:
@@ -262,14 +264,17 @@ def drop_tables(results: Results) -> list[Table]:
                   note=f"Accuracy in %, extractor `{results.primary_extractor}`, grader `{g}`. "
                        "Drop = original − variant, interval clustered by seed problem; "
                        "Δ drop = instruct drop − base drop (positive: instruct drops more), "
-                       "cluster-bootstrap interval; * it excludes 0.")
+                       "CR2 cluster-robust interval; * it excludes 0; † one seed problem, no "
+                       "interval; ‡ too few seed problems to trust it.")
         for r in rs:
             cells: list = [r.pair, r.kind]
             for sd in (r.instruct, r.base):
-                cells += ([Num(sd.original), Num(sd.variant), Num(sd.drop), CI(*sd.drop_ci)]
+                flag = CLUSTER_MARKS.get(sd.flag or "", "") if sd else ""
+                cells += ([Num(sd.original), Num(sd.variant), Num(sd.drop, flag), CI(*sd.drop_ci)]
                           if sd else ["", "", "", ""])
             paired = r.n_paired > 0
-            cells += [Num(r.did if paired else None, "*" if r.significant else ""),
+            did_mark = ("*" if r.significant else "") + CLUSTER_MARKS.get(r.did_flag or "", "")
+            cells += [Num(r.did if paired else None, did_mark),
                       CI(*r.did_ci) if paired else CI(None, None)]
             t.rows.append(cells)
         out.append(t)

@@ -19,7 +19,11 @@ from dataclasses import dataclass, field
 NA = "n/a"
 LEGEND = ("Accuracy in %; Δ = instruct − base in points with its paired 95 % CI. "
           "* significant (Holm-adjusted p < 0.05); ? unresolved (|Δ| below the minimum "
-          "detectable effect). n/a: not estimable, or not published.")
+          "detectable effect). n/a: not estimable, or not published. "
+          "† all items in one cluster: no interval; ‡ too few clusters to trust the interval "
+          "(Bell–McCaffrey df < 4).")
+# results.json's cluster_flag / did_flag as a mark after Δ (LEGEND says what each means).
+CLUSTER_MARKS = {"single-cluster": "†", "few-clusters": "‡"}
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,8 @@ _TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#
         "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
         "Δ": r"$\Delta$", "∆": r"$\Delta$", "κ": r"$\kappa$", "−": "$-$", "·": r"$\cdot$",
         "→": r"$\rightarrow$", "×": r"$\times$", "≥": r"$\geq$", "≤": r"$\leq$",
-        "<": "$<$", ">": "$>$", "|": "$|$"}  # < > | print as other glyphs in text mode
+        "<": "$<$", ">": "$>$", "|": "$|$",  # < > | print as other glyphs in text mode
+        "†": r"\dag{}", "‡": r"\ddag{}"}
 
 
 def tex_escape(s: str) -> str:
@@ -120,7 +125,8 @@ def _tex_num(x: float | None) -> str:
 
 def tex_cell(cell) -> str:
     if isinstance(cell, Num):
-        mark = f"\\textsuperscript{{{cell.mark}}}" if cell.mark and not _missing(cell.value) else ""
+        shown = cell.mark and not _missing(cell.value)
+        mark = f"\\textsuperscript{{{tex_escape(cell.mark)}}}" if shown else ""
         return _tex_num(cell.value) + mark
     if isinstance(cell, CI):
         if _missing(cell.low) or _missing(cell.high):
@@ -178,7 +184,7 @@ def to_html(t: Table) -> str:
         for c in r:
             num = isinstance(c, (Num, CI, int))
             mark = c.mark if isinstance(c, Num) and not _missing(c.value) else ""
-            cl = " ".join(x for x in ("n" if num else "", {"*": "sig", "?": "unres"}.get(mark, ""))
+            cl = " ".join(x for x in ("n" if num else "", {"*": "sig", "?": "unres"}.get(mark[:1], ""))
                           if x)
             cells.append(f"<td{f' class={chr(34)}{cl}{chr(34)}' if cl else ''}>{e(text(c))}</td>")
         out.append(f"<tr{cls}>{''.join(cells)}</tr>")
