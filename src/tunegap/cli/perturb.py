@@ -15,7 +15,7 @@ from tunegap.errors import UserError
 
 def check_gsm_symbolic(folder: Path, family: str = "symbolic") -> tuple[int, list[tuple[str, str]]]:
     """(templates whose original values reproduce the GSM8K answer, [(id, reason) for the rest])."""
-    from tunegap.perturb.gsm_symbolic import check, read_folder
+    from tunegap.templates.gsm_symbolic import check, read_folder
 
     templates = read_folder(folder, families=(family,))
     failures = [(t.id, problems[0]) for t in templates if (problems := check(t))]

@@ -17,8 +17,8 @@ from pathlib import Path
 from tunegap.data.base import Benchmark
 from tunegap.data.io import require_dir
 from tunegap.errors import UserError
-from tunegap.perturb.gsm_symbolic import check, read_folder
-from tunegap.perturb.template_ref import jsonable
+from tunegap.templates.gsm_symbolic import check, read_folder
+from tunegap.templates.template_ref import jsonable
 from tunegap.types import Example
 
 FAMILY = "symbolic"

@@ -19,8 +19,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from tunegap.perturb.expr import ExprError, evaluate
-from tunegap.perturb.pools import DISTRACTORS, TEXT_NAMES
+from tunegap.templates.expr import ExprError, evaluate
+from tunegap.templates.pools import DISTRACTORS, TEXT_NAMES
 from tunegap.perturb.surface import (
     digits_words,
     names_in,
@@ -30,7 +30,7 @@ from tunegap.perturb.surface import (
     swap_names,
     thousands,
 )
-from tunegap.perturb.template_ref import from_jsonable, jsonable, resolve
+from tunegap.templates.template_ref import from_jsonable, jsonable, resolve
 from tunegap.types import Example
 
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from tunegap.errors import UserError
-from tunegap.perturb.expr import FUNCTIONS, ExprError, evaluate
-from tunegap.perturb.symbolic_lists import LISTS, Word, numbers_within, read_number
+from tunegap.templates.expr import FUNCTIONS, ExprError, evaluate
+from tunegap.templates.symbolic_lists import LISTS, Word, numbers_within, read_number
 
 _SLOT = re.compile(r"\{(\w+)\s*,([^{}]*)\}")
 _CALC = re.compile(r"<<[^>]*>>")
