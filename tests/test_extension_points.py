@@ -13,17 +13,15 @@ from tunegap.backends import BACKENDS, BackendEntry, register_backend
 from tunegap.cli import app
 from tunegap.data import BENCHMARKS, register_benchmark
 from tunegap.errors import UserError
-from tunegap.grade import MODULES, register_grader
+from tunegap.extract import EXTRACTORS
+from tunegap.grade import GRADERS, register_grader
 
 
 @pytest.fixture
 def registries():
     """Registrations made by the test are undone after it."""
-    saved = [(d, dict(d)) for d in (BACKENDS, BENCHMARKS, MODULES)]
-    yield
-    for d, before in saved:
-        d.clear()
-        d.update(before)
+    with BACKENDS.saved(), BENCHMARKS.saved(), GRADERS.saved(), EXTRACTORS.saved():
+        yield
 
 
 def test_toy_backend_grader_and_benchmark_run_end_to_end(tmp_path, registries):

@@ -13,10 +13,10 @@ import pytest
 
 from tests.helpers import SHARED_DATA
 from tunegap.perturb.benchmark import Spec, variants_of
-from tunegap.templates.expr import evaluate
-from tunegap.templates.gsm_templates import BY_ID, TEMPLATES, generate
 from tunegap.perturb.kinds import make_variant
 from tunegap.perturb.surface import numbers_in
+from tunegap.templates.expr import evaluate
+from tunegap.templates.gsm_templates import BY_ID, TEMPLATES, generate
 from tunegap.types import Example
 
 COUNTED: dict[str, int] = {}

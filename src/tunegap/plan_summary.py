@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from tunegap.config import RunConfig
-from tunegap.data import get_benchmark
 from tunegap.decoding import strategy_label
+from tunegap.perturb.benchmark import benchmark_for
 from tunegap.plan import build_plan, verify_settings
 from tunegap.plan import grid as cell_grid
 
@@ -62,7 +62,7 @@ def _loaded_rows(config: RunConfig) -> list[GridRow]:
 
 
 def _counted_rows(config: RunConfig, bench_name: str) -> list[GridRow]:
-    bench = get_benchmark(bench_name)
+    bench = benchmark_for(bench_name, config.perturb)
     size = bench.expected_size or 0
     if config.limit is not None:
         size = min(size, config.limit)
@@ -81,7 +81,7 @@ def grid(config: RunConfig) -> list[GridRow]:
     verify_settings(config)
     rows: list[GridRow] = []
     for name in config.all_benchmarks:
-        bench = get_benchmark(name)
+        bench = benchmark_for(name, config.perturb)
         sub = config.with_overrides(benchmarks=[name])
         if bench.needs_data_dir and config.data_dir is None:
             rows.extend(_counted_rows(sub, name))
