@@ -222,9 +222,7 @@ def layer_of(layers: list[Layer], module: str) -> list[str]:
     found = []
     for layer in layers:
         for spec in layer.modules:
-            if spec.endswith("/*") and rel[:1] == [spec[:-2]] and len(rel) >= 1:
-                found.append(layer.name)
-            elif spec.endswith(".py") and (rel == [spec[:-3]] or (not rel and spec == "__init__.py")):
+            if spec.endswith("/*") and rel[:1] == [spec[:-2]] and len(rel) >= 1 or spec.endswith(".py") and (rel == [spec[:-3]] or (not rel and spec == "__init__.py")):
                 found.append(layer.name)
     return found
 
