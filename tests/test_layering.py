@@ -218,13 +218,12 @@ def forbidden(layers: list[Layer]) -> dict[str, set[str]]:
 
 def layer_of(layers: list[Layer], module: str) -> list[str]:
     """The rows a module is in (`tunegap.data.gsm8k` is in the row of `data/*`)."""
-    rel = module.split(".")[1:]
-    found = []
-    for layer in layers:
-        for spec in layer.modules:
-            if spec.endswith("/*") and rel[:1] == [spec[:-2]] and len(rel) >= 1 or spec.endswith(".py") and (rel == [spec[:-3]] or (not rel and spec == "__init__.py")):
-                found.append(layer.name)
-    return found
+    rel = module.split(".")[1:] or ["__init__"]  # the package root is `__init__.py`
+
+    def holds(spec: str) -> bool:  # (a package and a module cannot share a name)
+        return rel[0] == spec[:-2] if spec.endswith("/*") else rel == [spec[:-3]]
+
+    return [layer.name for layer in layers for spec in layer.modules if holds(spec)]
 
 
 def table_violations(layers: list[Layer], modules: list[str],

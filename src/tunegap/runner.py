@@ -26,6 +26,7 @@ from tunegap import reuse
 from tunegap.config import ModelSpec, RunConfig
 from tunegap.data.files import data_files
 from tunegap.errors import UserError
+from tunegap.perturb.benchmark import benchmark_for
 from tunegap.plan import build_plan, plan_rows, unique_requests
 from tunegap.runlock import ensure_run_dir, run_lock
 from tunegap.store import Store
@@ -287,7 +288,8 @@ def execute(config: RunConfig, *, argv: Sequence[str] | None = None, progress: b
         store = open_store(run_dir)
         try:
             _note_changed_models(store, config, console)
-            store.set_meta("data_files", data_files(config.all_benchmarks, config.data_dir))
+            store.set_meta("data_files", data_files(
+                [benchmark_for(b, config.perturb) for b in config.all_benchmarks], config.data_dir))
             store.set_meta("config", config.model_dump(mode="json"))
             attempt = store.begin_attempt(list(argv if argv is not None else sys.argv))
             rows = plan_rows(items)
