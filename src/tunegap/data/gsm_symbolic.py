@@ -57,6 +57,7 @@ def load_exemplars(data_dir: Path | None) -> list[Example]:
 
 BENCHMARK = Benchmark(
     title="GSM-Symbolic",
+    answer_type=None,  # imported items need tunegap's copy (--data-dir) to be graded
     name="gsm_symbolic",
     description="GSM-Symbolic templates at their original values (read at run time; variants "
                 "through a perturb: block)",
