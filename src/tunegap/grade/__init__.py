@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
-from types import ModuleType
+from types import FunctionType, ModuleType, SimpleNamespace
 from typing import Any
 
 from tunegap.errors import UserError
@@ -26,12 +26,17 @@ from tunegap.types import Example
 Grader = Callable[[str | None, str, Example], Grade]
 
 
-def _check_grader(name: str, obj: Any) -> None:
-    """A grader is a module (or any object) with `grade` and `ANSWER_TYPES` or `applies`."""
+def _check_grader(name: str, obj: Any) -> Any:
+    """A grader is a module (or any object) with `grade` and `ANSWER_TYPES` or `applies`; a
+    plug-in may also be a bare `grade` function, which then judges every item."""
+    if isinstance(obj, FunctionType):
+        return SimpleNamespace(__name__=name, grade=obj, applies=lambda example: True)
     if not callable(getattr(obj, "grade", None)) or not (
             hasattr(obj, "ANSWER_TYPES") or callable(getattr(obj, "applies", None))):
         raise UserError(f"grader '{name}' must be a module with grade(answer, target, example) "
-                        "and ANSWER_TYPES or applies(example)", field="graders")
+                        "and ANSWER_TYPES or applies(example), or a grade function",
+                        field="graders")
+    return None
 
 
 # name → the grader's module, imported on first use. Worker processes find an entry by
