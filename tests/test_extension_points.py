@@ -188,3 +188,38 @@ def test_module_attr_plugins_run_with_no_registration(tmp_path, registries):
         assert isinstance(res.exception, UserError), res.output
         assert "cannot be loaded" in str(res.exception) and field in str(res.exception)
         assert not (tmp_path / field / "run" / "results.json").exists()
+
+
+def test_listing_the_registries_imports_no_entry():
+    """Entries are import paths: naming every benchmark, extractor, grader, prompt family,
+    perturbation kind and backend loads none of their modules (a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    from tests.helpers import REPO
+
+    code = ("import json, sys\n"
+            "from tunegap.data import BENCHMARKS\nfrom tunegap.extract import EXTRACTORS\n"
+            "from tunegap.grade import GRADERS\nfrom tunegap.prompts import FAMILIES\n"
+            "from tunegap.perturb import PERTURBATION_KINDS\nfrom tunegap.backends import BACKENDS\n"
+            "names = [r.names() for r in (BENCHMARKS, EXTRACTORS, GRADERS, FAMILIES, "
+            "PERTURBATION_KINDS, BACKENDS)]\n"
+            "assert all(len(n) >= 3 for n in names), names\n"
+            "print(json.dumps([m for m in sys.modules if m.count('.') >= 2 and m.startswith('tunegap.')]))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    loaded = set(json.loads(proc.stdout))
+    assert loaded <= {"tunegap.data.base", "tunegap.grade.base", "tunegap.prompts.chat_template",
+                      "tunegap.prompts.layout", "tunegap.backends.base"}, loaded
+
+
+def test_an_entry_a_worker_cannot_import_is_refused_by_name():
+    def local(text, example, answer_format):  # defined inside a function: no module path
+        return None
+
+    with EXTRACTORS.saved():
+        register_extractor("local", local)
+        with pytest.raises(UserError, match="top level of an importable module"):
+            EXTRACTORS.ref("local")
+    assert "local" not in EXTRACTORS  # saved() undid the registration
