@@ -129,9 +129,9 @@ class Registry(Generic[T]):
         if isinstance(target, str):
             try:
                 obj = load_ref(target)
-            except (ImportError, AttributeError) as exc:
-                raise UserError(f"{self.kind} '{name}' cannot be loaded from {target} ({exc})",
-                                field=self.field) from None
+            except Exception as exc:  # noqa: BLE001  (a plug-in that fails to import: one line)
+                raise UserError(f"{self.kind} '{name}' cannot be loaded from {target} "
+                                f"({type(exc).__name__}: {exc})", field=self.field) from None
         if self._check is not None and not (name in self._builtin and self._builtin[name] is target):
             obj = self._check(name, obj) or obj
         self._loaded[name] = obj
