@@ -27,8 +27,7 @@ CHATML = ("{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_
           "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
 
 
-# The benchmarks as landed (not BENCHMARKS itself: a config loaded earlier in the same process
-# registers its perturbed sets there).
+# The benchmarks as landed (not BENCHMARKS itself: a test may register a toy benchmark there).
 LANDED = ("gsm8k", "gsm_hard", "gsm_plus", "gsm_symbolic", "math500", "math_perturb_hard",
           "math_perturb_original", "math_perturb_simple", "medcalc", "synthetic")
 

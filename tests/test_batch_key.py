@@ -31,7 +31,7 @@ def test_llamacpp_keys_name_the_batch_size_and_other_backends_do_not():
 
 
 def test_a_batch_size_left_out_is_the_engines_measured_default():
-    from tunegap.backends.registry import BACKENDS, DEFAULT_LLAMACPP_BATCH
+    from tunegap.backend_registry import BACKENDS, DEFAULT_LLAMACPP_BATCH
 
     def size(backend: str, **extra) -> int:
         return ModelSpec.model_validate({"name": "m", "kind": "base", "backend": {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tunegap.grade import MODULES, applies
+from tunegap.grade import GRADERS, applies
 from tunegap.grade.limits import GraderPool, Job
 from tunegap.types import Example
 
@@ -165,7 +165,7 @@ def verdicts() -> dict[tuple[int, str], tuple[bool | None, str]]:
     jobs, keys = [], []
     for i, (answer, kind, target, _spec) in enumerate(ROWS):
         ex = _ex(kind, target)
-        for name in MODULES:
+        for name in GRADERS:
             if applies(name, ex):
                 jobs.append(Job(name, answer, target, ex))
                 keys.append((i, name))
@@ -188,7 +188,7 @@ def test_row(verdicts, i):
     answer, kind, target, spec = ROWS[i]
     want = _expected(spec)
     ex = _ex(kind, target)
-    graded = {name for name in MODULES if applies(name, ex)}
+    graded = {name for name in GRADERS if applies(name, ex)}
     assert set(want) == graded, f"row names {sorted(want)}, graders that apply: {sorted(graded)}"
     got = {name: verdicts[(i, name)] for name in graded}
     assert got == want

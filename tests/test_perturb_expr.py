@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from tunegap.perturb.expr import ExprError, evaluate, names_in
+from tunegap.templates.expr import ExprError, evaluate, names_in
 
 
 def test_arithmetic_is_exact_over_fractions():

@@ -13,7 +13,7 @@ import pytest
 from tests.helpers import REPO, SHARED_DATA
 from tunegap.cli.perturb import check_gsm_symbolic
 from tunegap.errors import UserError
-from tunegap.perturb.gsm_symbolic import read_folder
+from tunegap.templates.gsm_symbolic import read_folder
 
 TEMPLATES = SHARED_DATA / "gsm_symbolic" / "templates"
 pytestmark = pytest.mark.skipif(not TEMPLATES.is_dir(), reason=f"no GSM-Symbolic under {TEMPLATES}")

@@ -13,10 +13,10 @@ import pytest
 
 from tests.helpers import SHARED_DATA
 from tunegap.perturb.benchmark import Spec, variants_of
-from tunegap.perturb.expr import evaluate
-from tunegap.perturb.gsm_templates import BY_ID, TEMPLATES, generate
 from tunegap.perturb.kinds import make_variant
 from tunegap.perturb.surface import numbers_in
+from tunegap.templates.expr import evaluate
+from tunegap.templates.gsm_templates import BY_ID, TEMPLATES, generate
 from tunegap.types import Example
 
 COUNTED: dict[str, int] = {}
@@ -160,7 +160,7 @@ def test_gsm_symbolic_instances_match_formula_and_conditions():
     folder = SHARED_DATA / "gsm_symbolic" / "templates"
     if not folder.is_dir():
         pytest.skip(f"GSM-Symbolic templates not found under {folder}")
-    from tunegap.perturb.gsm_symbolic import check, read_folder
+    from tunegap.templates.gsm_symbolic import check, read_folder
 
     rng, count = random.Random(3), 0
     for tpl in read_folder(folder, families=("symbolic",)):

@@ -96,6 +96,25 @@ def test_plan_runs_variants_beside_their_originals():
     assert len(ids) == len(set(ids))
 
 
+def test_validating_a_config_registers_nothing_and_two_configs_keep_their_own_sets():
+    """A perturbed set is made from the config that names it: two configs in one process, each
+    with a block named syn_p, plan their own variants; no registry changes."""
+    from tunegap.data import BENCHMARKS
+    from tunegap.perturb.benchmark import benchmark_for
+
+    before = BENCHMARKS.names()
+    numeric, names = _config(kinds=["numeric"]), _config(kinds=["names"])
+    assert BENCHMARKS.names() == before and "syn_p" not in BENCHMARKS
+    kinds = {frozenset(it.example.meta["perturbation"] for it in build_plan(cfg)
+                       if it.cell.benchmark == "syn_p") for cfg in (numeric, names, numeric)}
+    assert kinds == {frozenset({"numeric"}), frozenset({"names"})}
+    perturbed = benchmark_for("syn_p", numeric.perturb)
+    assert (perturbed.name, perturbed.title, perturbed.graders) == ("syn_p", "syn_p", ("numeric",))
+    assert benchmark_for("synthetic", numeric.perturb) is BENCHMARKS["synthetic"]
+    with pytest.raises(UserError, match="unknown benchmark 'syn_p'"):
+        benchmark_for("syn_p")  # outside its config a perturbed set is no benchmark
+
+
 def test_exemplar_variants_change_the_shots_only_in_few_shot():
     items = build_plan(_config())
     by_key = {(it.cell.side, it.cell.setting, it.cell.decoding, it.example.id): it for it in items}

@@ -9,9 +9,9 @@ from fractions import Fraction
 import pytest
 
 from tunegap.errors import UserError
-from tunegap.perturb.expr import evaluate
-from tunegap.perturb.gsm_templates import TEMPLATES, instantiate
-from tunegap.perturb.lang import SLOT, check_reference, parse_templates
+from tunegap.templates.expr import evaluate
+from tunegap.templates.gsm_templates import TEMPLATES, instantiate
+from tunegap.templates.lang import SLOT, check_reference, parse_templates
 
 GOOD = """
 == trees (2 steps)

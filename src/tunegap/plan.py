@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tunegap.config import DecodingSpec, ModelSpec, SettingSpec
-from tunegap.data import get_benchmark
 from tunegap.data.base import Benchmark
 from tunegap.decoding import sampling_params
 from tunegap.errors import UserError
-from tunegap.perturb.benchmark import PERTURBED, limit_seed_problems
+from tunegap.perturb.benchmark import benchmark_for, limit_seed_problems, perturbed_spec
 from tunegap.prompts import build_prompt, pick_exemplars
 from tunegap.records import CellKey
 from tunegap.resolved import Resolved
@@ -50,7 +49,7 @@ def grid(config: Resolved, bench: Benchmark) -> Iterator[GridCell]:
     """The cells of one benchmark, in plan order: setting × decoding × pair × side (instruct
     first), skipping settings the benchmark lacks, decodings a perturbed set leaves out, and
     sides a decoding or a scope leaves out."""
-    spec = PERTURBED.get(bench.name)
+    spec = perturbed_spec(bench.name, config.perturb)
     for setting in config.settings:
         if setting.name not in bench.settings:
             continue  # e.g. MedCalc's "direct" is not a GSM8K setting
@@ -70,9 +69,9 @@ def grid(config: Resolved, bench: Benchmark) -> Iterator[GridCell]:
 def verify_settings(config: Resolved) -> None:
     """A setting runs on the benchmarks that define it; one that none defines is an error. A
     perturbed set runs beside its source."""
-    benches = [get_benchmark(name) for name in config.all_benchmarks]
+    benches = [benchmark_for(name, config.perturb) for name in config.all_benchmarks]
     for name in config.all_benchmarks:  # a variant is scored against its original: run both
-        spec = PERTURBED.get(name)
+        spec = perturbed_spec(name, config.perturb)
         if spec is not None and spec.source not in config.all_benchmarks:
             raise UserError(f"the perturbed set '{name}' runs only beside its source "
                             f"'{spec.source}' (its originals)", field="benchmarks")
@@ -88,12 +87,12 @@ def build_plan(config: Resolved, *, check_settings: bool = True) -> list[PlanIte
         verify_settings(config)
     items: list[PlanItem] = []
     for bench_name in config.all_benchmarks:
-        bench = get_benchmark(bench_name)
+        bench = benchmark_for(bench_name, config.perturb)
         examples = bench.load_test(config.data_dir)
         if config.limit is not None:
             # For a perturbed set the limit counts seed problems, so its originals all run.
-            examples = (limit_seed_problems(examples, config.limit) if bench_name in PERTURBED
-                        else examples[: config.limit])
+            examples = (limit_seed_problems(examples, config.limit)
+                        if perturbed_spec(bench_name, config.perturb) else examples[: config.limit])
         pools = _ExemplarPools(config, bench)
         for gc in grid(config, bench):
             items.extend(_cell_items(config, bench, examples, gc, pools))

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 from tunegap.config import RunConfig
-from tunegap.data import get_benchmark
 from tunegap.decoding import strategy_label
 from tunegap.plan import build_plan, verify_settings
 from tunegap.plan import grid as cell_grid
@@ -63,7 +62,7 @@ def _loaded_rows(config: Resolved) -> list[GridRow]:
 
 
 def _counted_rows(config: Resolved, bench_name: str) -> list[GridRow]:
-    bench = get_benchmark(bench_name)
+    bench = config.benchmark(bench_name)
     size = bench.expected_size or 0
     if config.limit is not None:
         size = min(size, config.limit)
@@ -83,7 +82,7 @@ def grid(config: RunConfig) -> list[GridRow]:
     verify_settings(resolved)
     rows: list[GridRow] = []
     for name in resolved.benchmarks:
-        bench = get_benchmark(name)
+        bench = resolved.benchmark(name)
         sub = resolve(config.with_overrides(benchmarks=[name]))
         if bench.needs_data_dir and resolved.data_dir is None:
             rows.extend(_counted_rows(sub, name))

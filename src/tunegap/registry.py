@@ -14,6 +14,7 @@ A leaf module: it imports nothing of tunegap but errors.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from types import ModuleType
 from typing import Any, Generic, TypeVar
@@ -24,19 +25,27 @@ T = TypeVar("T")
 
 
 def load_ref(ref: str) -> Any:
-    """The object a `module:attr` (or `module` for a module) path names; ImportError or
-    AttributeError when there is none."""
+    """The object a `module:attr` path names (`package:module` names a module, `module:` the
+    module itself); ImportError or AttributeError when there is none."""
     module, _, attr = ref.partition(":")
     obj: Any = import_module(module)
+    path = module
     for part in attr.split(".") if attr else ():
-        obj = getattr(obj, part)
+        path = f"{path}.{part}"
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            if not isinstance(obj, ModuleType):
+                raise
+            obj = import_module(path)  # a submodule not imported yet
     return obj
 
 
 def ref_of(obj: Any) -> str | None:
-    """The `module:attr` path of a top-level object (or module), if it has one."""
+    """The `module:attr` path of a top-level object, `package:module` of a module, if it has one."""
     if isinstance(obj, ModuleType):
-        return obj.__name__
+        package, _, leaf = obj.__name__.rpartition(".")
+        return f"{package}:{leaf}" if package else f"{leaf}:"
     module, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
     if not module or not qualname or "<locals>" in qualname:
         return None
@@ -45,13 +54,16 @@ def ref_of(obj: Any) -> str | None:
 
 class Registry(Generic[T]):
     """name → entry, lazy by import path. `kind` names the extension in errors ("grader"),
-    `field` the config field a bad name is reported under."""
+    `field` the config field a bad name is reported under. `check(name, obj)` vets an entry
+    that is not built in before its first use (a signature, the attributes a module needs): it
+    raises a UserError, or returns None to keep the object or a replacement to use instead (a
+    Backend class plug-in becomes its BackendEntry)."""
 
     def __init__(self, kind: str, *, field: str | None = None,
-                 check: Callable[[str, T], None] | None = None) -> None:
+                 check: Callable[[str, Any], T | None] | None = None) -> None:
         self.kind = kind
         self.field = field
-        self._check = check  # called on a plug-in before its first use (e.g. a signature check)
+        self._check = check
         self._targets: dict[str, Any] = {}  # name → import path (str) or object
         self._loaded: dict[str, T] = {}
         self._builtin: dict[str, Any] = {}
@@ -65,6 +77,15 @@ class Registry(Generic[T]):
     def freeze_builtins(self) -> None:
         """Mark what is registered now as built in: every process has it, so `ref` gives its name."""
         self._builtin = dict(self._targets)
+
+    @contextmanager
+    def saved(self) -> Iterator[Registry[T]]:
+        """Registrations made inside the block are undone after it (tests, a one-off run)."""
+        targets, loaded = dict(self._targets), dict(self._loaded)
+        try:
+            yield self
+        finally:
+            self._targets, self._loaded = targets, loaded
 
     # -- reading --------------------------------------------------------------------------
     def names(self) -> list[str]:
@@ -108,16 +129,22 @@ class Registry(Generic[T]):
         if isinstance(target, str):
             try:
                 obj = load_ref(target)
-            except (ImportError, AttributeError) as exc:
-                raise UserError(f"{self.kind} '{name}' cannot be loaded from {target} ({exc})",
-                                field=self.field) from None
-        if self._check is not None and name not in self._builtin:
-            self._check(name, obj)
+            except Exception as exc:  # noqa: BLE001  (a plug-in that fails to import: one line)
+                raise UserError(f"{self.kind} '{name}' cannot be loaded from {target} "
+                                f"({type(exc).__name__}: {exc})", field=self.field) from None
+        if self._check is not None and not (name in self._builtin and self._builtin[name] is target):
+            obj = self._check(name, obj) or obj
         self._loaded[name] = obj
         return obj
 
+    __getitem__ = get
+
     def items(self) -> list[tuple[str, T]]:
+        """Every registered entry, loaded (imports each: for listings, not for lookups)."""
         return [(name, self.get(name)) for name in self._targets]
+
+    def values(self) -> list[T]:
+        return [obj for _, obj in self.items()]
 
     def ref(self, name: str) -> str:
         """How a fresh interpreter finds this entry: a built-in by its name, anything else by

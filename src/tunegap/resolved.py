@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tunegap.config import (
     DecodingSpec,
@@ -22,6 +22,9 @@ from tunegap.config import (
     RunConfig,
     SettingSpec,
 )
+
+if TYPE_CHECKING:
+    from tunegap.data.base import Benchmark
 
 BY_SIDE = "by-side"  # the extractor column that reads each side with its own extractor
 
@@ -49,6 +52,16 @@ class Resolved:
     llm_extractor: ModelSpec | None
     llm_extractor_max_tokens: int
     reasoning: Mapping[str, ReasoningSpec | None] = field(default_factory=dict)  # by model name
+
+    def benchmark(self, name: str) -> Benchmark:
+        """The Benchmark a name stands for in this run: a registered one, or one of the run's
+        perturbed sets (built from its `perturb:` block)."""
+        from tunegap.perturb.benchmark import benchmark_for
+
+        return benchmark_for(name, self.perturb)
+
+    def benchmark_objects(self) -> list[Benchmark]:
+        return [self.benchmark(name) for name in self.benchmarks]
 
     def runs(self, benchmark: str, setting: str, side: str) -> bool:
         """Whether this benchmark runs this setting on this side (its `scopes:` entry)."""

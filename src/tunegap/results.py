@@ -22,7 +22,7 @@ from tunegap.analysis.items import BY_SIDE, ItemScore, item_scores
 from tunegap.analysis.robustness import Robustness, robustness
 from tunegap.analysis.sensitivity import Agreement, GraderDelta, agreements, grader_deltas
 from tunegap.config import RunConfig
-from tunegap.errors import redact
+from tunegap.errors import UserError, redact
 from tunegap.extract.reasoning import split_reasoning
 from tunegap.records import CellKey, SampleRecord
 
@@ -103,10 +103,13 @@ class Results:
     def primary_grader(self, benchmark: str) -> str:
         """The grader the summary shows for a benchmark: its own preferred grader when the run
         has it (medcalc for MedCalc-Bench, not numeric), else the run's first that judged it."""
-        from tunegap.data import BENCHMARKS
+        from tunegap.perturb.benchmark import benchmark_for
 
         judged = {c.grader for c in self.comparisons if c.benchmark == benchmark}
-        own = BENCHMARKS[benchmark].graders if benchmark in BENCHMARKS else ()
+        try:
+            own = benchmark_for(benchmark, self.config.perturb).graders
+        except UserError:  # a benchmark no longer known (a stored run, an imported one)
+            own = ()
         graders = self.graders
         return next((g for g in [*own, *graders] if g in graders and g in judged), graders[0])
 

@@ -66,14 +66,14 @@ def plan_digest(rows: Iterable[Mapping[str, Any]]) -> str:
 def _uses_plugins(resolved) -> bool:
     """A scorer whose code is not this package's: "module:function", or one registered at run
     time (register_grader / register_extractor), which reaches the workers by module path."""
-    from tunegap.extract import worker_ref
-    from tunegap.grade import grader_ref
+    from tunegap.extract import EXTRACTORS
+    from tunegap.grade import GRADERS
 
     extractors = list(resolved.extractors_run)
     graders = list(resolved.graders)
     return (any(":" in n for n in [*extractors, *graders])
-            or any(worker_ref(n) != n for n in extractors)
-            or any(grader_ref(n) != n for n in graders))
+            or any(EXTRACTORS.ref(n) != n for n in extractors)
+            or any(GRADERS.ref(n) != n for n in graders))
 
 
 def scoring_key(resolved, plan: str, samples: int) -> str | None:

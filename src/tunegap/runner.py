@@ -55,7 +55,6 @@ def preflight_models(resolved: Resolved) -> None:
 def check_scoring(resolved: Resolved, items) -> None:
     """Before any generation: names are known, and every benchmark has a grader that can judge
     its answers (otherwise its cells would stay empty after the expensive part)."""
-    from tunegap.data import get_benchmark
     from tunegap.grade import applies
     from tunegap.scoring import check_scorers
 
@@ -68,7 +67,7 @@ def check_scoring(resolved: Resolved, items) -> None:
             judged[ex.benchmark] = any(applies(g, ex) for g in graders)
     for name, ok in judged.items():
         if not ok:
-            own = ", ".join(get_benchmark(name).graders)
+            own = ", ".join(resolved.benchmark(name).graders)
             raise UserError(f"no configured grader ({', '.join(graders)}) can judge {name}'s "
                             f"answers: add one of {own} to graders (or leave graders unset)",
                             field="graders")
@@ -107,7 +106,7 @@ def execute(config: RunConfig, *, argv: Sequence[str] | None = None, progress: b
         preflight_models(resolved)  # nothing is created for a run that cannot start
     with run_dir.writing():
         run_dir.note_changed_models(resolved, console)
-        run_dir.set(Meta.DATA_FILES, data_files(resolved.benchmarks, resolved.data_dir))
+        run_dir.set(Meta.DATA_FILES, data_files(resolved.benchmark_objects(), resolved.data_dir))
         run_dir.record_config(resolved)
         attempt = run_dir.store.begin_attempt(list(argv if argv is not None else sys.argv))
         plan = run_dir.set_plan(plan_rows(items))

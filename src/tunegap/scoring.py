@@ -15,16 +15,16 @@ from collections.abc import Sequence
 
 from tunegap.config import ModelSpec
 from tunegap.errors import UserError
-from tunegap.extract import FAILED, check_extractor, is_batch, worker_ref
+from tunegap.extract import EXTRACTORS, FAILED, check_extractor, is_batch
 from tunegap.extract import llm as llm_extract
 from tunegap.extract.reasoning import UNFINISHED, split_reasoning
 from tunegap.grade import (
+    GRADERS,
     MISSING,
     NOT_APPLICABLE,
     Grade,
     applies,
     get_grader,
-    grader_ref,
     judges_missing,
     missing_requirements,
 )
@@ -67,9 +67,9 @@ def _stored_before_formats(example: Example) -> AnswerFormat:
     from tunegap.data import BENCHMARKS
     from tunegap.prompts import FAMILIES
 
-    bench = BENCHMARKS.get(example.benchmark)
-    if bench is None:
+    if not BENCHMARKS.known(example.benchmark):
         return AnswerFormat()
+    bench = BENCHMARKS[example.benchmark]
     return FAMILIES[bench.prompt_family].render(example, (), chat=False, setting="zeroshot_cot",
                                                 json_answer=None).answer_format
 
@@ -132,7 +132,7 @@ def extract_answers(store: Store, units: Sequence[Unit], extractors: Sequence[st
         # One job per distinct (text, item, answer format): strict reads the format.
         jobs: list[ExtractJob] = []
         index: dict[tuple[str, str, str, AnswerFormat], int] = {}
-        ref = worker_ref(name)
+        ref = EXTRACTORS.ref(name)
         for _key, _idx, _t, ex, text, fmt in units:
             q = (text, ex.benchmark, ex.id, fmt)
             if text is not None and q not in index:
@@ -179,7 +179,7 @@ def _grade_cells(units, extractors, graders, answers: Answers):
                     q = (gname, answer, target, ex_id)
                     if q not in job_index:
                         job_index[q] = len(jobs)
-                        jobs.append(Job(grader_ref(gname), answer, target, ex))
+                        jobs.append(Job(GRADERS.ref(gname), answer, target, ex))
                     cells.append((row_key, job_index[q]))
     return cells, jobs
 

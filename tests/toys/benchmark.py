@@ -15,4 +15,5 @@ def load_test(data_dir: Path | None = None) -> list[Example]:
 
 BENCHMARK = Benchmark(name="toy-sums", description="twelve sums", settings=("zeroshot_cot",),
                       prompt_family="math_cot", load_test=load_test, needs_data_dir=False,
-                      expected_size=12, graders=("toy-within-one", "numeric"))
+                      expected_size=12, graders=("toy-within-one", "numeric"),
+                      title="Toy sums", answer_type="integer")

@@ -1,11 +1,11 @@
 """Backends: one engine each behind the `Backend` interface (base.py), listed once in
-registry.py. Engines import lazily, so a missing extra fails only when that backend is used."""
+tunegap/backend_registry.py. Engines import lazily, so a missing extra fails only when that backend is used."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tunegap.backends.registry import (
+from tunegap.backend_registry import (
     BACKENDS,
     BackendEntry,
     backend_entry,

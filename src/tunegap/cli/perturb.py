@@ -15,7 +15,7 @@ from tunegap.errors import UserError
 
 def check_gsm_symbolic(folder: Path, family: str = "symbolic") -> tuple[int, list[tuple[str, str]]]:
     """(templates whose original values reproduce the GSM8K answer, [(id, reason) for the rest])."""
-    from tunegap.perturb.gsm_symbolic import check, read_folder
+    from tunegap.templates.gsm_symbolic import check, read_folder
 
     templates = read_folder(folder, families=(family,))
     failures = [(t.id, problems[0]) for t in templates if (problems := check(t))]
@@ -67,7 +67,7 @@ def perturb(
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ) -> None:
     """Write verified variants of a benchmark (one JSON object per line), or check GSM-Symbolic."""
-    from tunegap.perturb.kinds import KINDS
+    from tunegap.perturb import PERTURBATION_KINDS
 
     console = stdout()
     if check_dir is not None:
@@ -80,7 +80,7 @@ def perturb(
     kind_list = _kinds(kinds)
     if benchmark is None or not kind_list or out is None:
         raise UserError("give --benchmark, --kinds and --out (or --check-gsm-symbolic DIR); "
-                        f"kinds: {', '.join(KINDS)}")
+                        f"kinds: {', '.join(PERTURBATION_KINDS)}")
     if data_dir is not None and not data_dir.is_dir():
         raise UserError("data directory not found", file=str(data_dir))
     n = write_variants(benchmark, kind_list, variants, seed, out, data_dir, seeds, progress)

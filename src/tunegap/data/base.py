@@ -32,8 +32,9 @@ class Benchmark:
     # uses these, and the terminal summary shows the first one the run has.
     graders: tuple[str, ...] = ("numeric",)
     title: str = ""  # how reports name it ("GSM8K"); empty: its name
-    # How its targets read when items come from another tool's files (`tunegap import`).
-    answer_type: str = "number"
+    # How its targets read when items come from another tool's files (`tunegap import`); None:
+    # such items need tunegap's copy (--data-dir) to be graded (per-item answer types).
+    answer_type: str | None = "number"
     importer_tasks: tuple[str, ...] = ()  # lm-eval / inspect task names that are this benchmark
 
     @property

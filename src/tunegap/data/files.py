@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tunegap.data import BENCHMARKS
+from tunegap.data.base import Benchmark
 
 
 def hash_path(path: Path) -> str | None:
@@ -25,11 +26,14 @@ def hash_path(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def data_files(benchmarks: Iterable[str], data_dir: Path | None) -> list[dict[str, str]]:
-    """[{benchmark, file, sha256}] for the files each benchmark reads from `data_dir`."""
+def data_files(benchmarks: Iterable[str | Benchmark], data_dir: Path | None) -> list[dict[str, str]]:
+    """[{benchmark, file, sha256}] for the files each benchmark reads from `data_dir` (a
+    benchmark by name, or the object itself: a perturbed set reads its source's files)."""
     out = []
-    for name in dict.fromkeys(benchmarks):
-        bench = BENCHMARKS.get(name)
+    for item in dict.fromkeys(benchmarks):
+        name = item.name if isinstance(item, Benchmark) else item
+        bench = item if isinstance(item, Benchmark) else (
+            BENCHMARKS[name] if BENCHMARKS.known(name) else None)
         if bench is None or not bench.needs_data_dir:
             out.append({"benchmark": name, "file": "(generated, no file)", "sha256": ""})
             continue

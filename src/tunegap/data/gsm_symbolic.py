@@ -17,8 +17,8 @@ from pathlib import Path
 from tunegap.data.base import Benchmark
 from tunegap.data.io import require_dir
 from tunegap.errors import UserError
-from tunegap.perturb.gsm_symbolic import check, read_folder
-from tunegap.perturb.template_ref import jsonable
+from tunegap.templates.gsm_symbolic import check, read_folder
+from tunegap.templates.template_ref import jsonable
 from tunegap.types import Example
 
 FAMILY = "symbolic"
@@ -57,6 +57,7 @@ def load_exemplars(data_dir: Path | None) -> list[Example]:
 
 BENCHMARK = Benchmark(
     title="GSM-Symbolic",
+    answer_type=None,  # imported items need tunegap's copy (--data-dir) to be graded
     name="gsm_symbolic",
     description="GSM-Symbolic templates at their original values (read at run time; variants "
                 "through a perturb: block)",

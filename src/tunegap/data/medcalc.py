@@ -165,6 +165,7 @@ def one_shot_exemplar(example: Example, data_dir: Path | None) -> list[Example]:
 
 BENCHMARK = Benchmark(
     title="MedCalc-Bench",
+    answer_type=None,  # imported items need tunegap's copy (--data-dir) to be graded
     name="medcalc",
     description="MedCalc-Bench v1.0 test (1,047 notes, 55 calculators, 7 categories)",
     settings=("direct", "zeroshot_cot", "oneshot_cot"),

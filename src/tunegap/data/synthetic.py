@@ -1,6 +1,6 @@
-"""tunegap's embedded GSM-style benchmark (no download): see perturb/gsm_templates.py.
+"""tunegap's embedded GSM-style benchmark (no download): see templates/gsm_templates.py.
 
-Items are drawn from the project's own templates (perturb/library_*.py); each item's meta keeps
+Items are drawn from the project's own templates (templates/library/*.tpl); each item's meta keeps
 its template id and variable values, so the perturbation kinds can re-instantiate it exactly.
 """
 
@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tunegap.data.base import Benchmark
-from tunegap.perturb.gsm_templates import TEMPLATES, generate
+from tunegap.templates.gsm_templates import TEMPLATES, generate
 from tunegap.types import Example
 
 TEST_SIZE = 300

@@ -8,72 +8,70 @@ read the answer, returns its canonical form (Grade.canonical: one string per val
 maj@k votes). A grader that needs an optional library names its import in `REQUIRES`.
 
 Adding a grader: one module with `grade`, `ANSWER_TYPES` (or `applies`), plus one
-`register_grader` call (here for a built-in).
+`register_grader` call (here for a built-in); a config may also name one as `package:module`.
 """
 
 from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
-from types import ModuleType
+from types import FunctionType, ModuleType, SimpleNamespace
+from typing import Any
 
 from tunegap.errors import UserError
-from tunegap.grade import (
-    math_standard,
-    mathverify,
-    medcalc,
-    medcalc_official,
-    numeric,
-    unanswerable,
-)
 from tunegap.grade.base import MISSING, NOT_APPLICABLE, TIMEOUT, Grade
+from tunegap.registry import Registry
 from tunegap.types import Example
 
 Grader = Callable[[str | None, str, Example], Grade]
 
-MODULES: dict[str, ModuleType] = {
-    "numeric": numeric,
-    "math-standard": math_standard,
-    "math-verify": mathverify,
-    "medcalc": medcalc,
-    "medcalc-official": medcalc_official,
-    "unanswerable": unanswerable,
-}
-_BUILTIN = dict(MODULES)  # known to every process, worker processes included
+
+def _check_grader(name: str, obj: Any) -> Any:
+    """A grader is a module (or any object) with `grade` and `ANSWER_TYPES` or `applies`; a
+    plug-in may also be a bare `grade` function, which then judges every item."""
+    if isinstance(obj, FunctionType):
+        return SimpleNamespace(__name__=name, grade=obj, applies=lambda example: True)
+    if not callable(getattr(obj, "grade", None)) or not (
+            hasattr(obj, "ANSWER_TYPES") or callable(getattr(obj, "applies", None))):
+        raise UserError(f"grader '{name}' must be a module with grade(answer, target, example) "
+                        "and ANSWER_TYPES or applies(example), or a grade function",
+                        field="graders")
+    return None
 
 
-def register_grader(name: str, module: ModuleType) -> None:
-    """Add (or replace) a grader. Worker processes import it by its module's name, so the
-    module must be importable (a package module, or one on sys.path)."""
-    MODULES[name] = module
+# name → the grader's module, imported on first use. Worker processes find an entry by
+# GRADERS.ref(name): a built-in by its name, one registered at run time by "package:module".
+GRADERS: Registry[ModuleType] = Registry("grader", field="graders", check=_check_grader)
 
 
-def grader_ref(name: str) -> str:
-    """How a worker process finds this grader: built-ins by name, registered ones by
-    "module:grade" (a fresh interpreter has not seen the registration)."""
-    mod = MODULES.get(name)
-    if mod is None or _BUILTIN.get(name) is mod:
-        return name
-    return f"{mod.__name__}:grade"
+def register_grader(name: str, module: ModuleType | str) -> None:
+    """Add (or replace) a grader: its module, or the module's import path. Worker processes
+    import it by its module's name, so the module must be importable (a package module, or one
+    on sys.path)."""
+    GRADERS.register(name, module)
+
+
+for _name, _module in (("numeric", "numeric"), ("math-standard", "math_standard"),
+                       ("math-verify", "mathverify"), ("medcalc", "medcalc"),
+                       ("medcalc-official", "medcalc_official"), ("unanswerable", "unanswerable")):
+    register_grader(_name, f"tunegap.grade.{_module}:")
+GRADERS.freeze_builtins()
 
 
 def missing_requirements(name: str) -> str | None:
     """The first optional library this grader needs that is not installed, if any."""
-    for package in getattr(MODULES[name], "REQUIRES", ()):
+    for package in getattr(GRADERS.get(name), "REQUIRES", ()):
         if importlib.util.find_spec(package) is None:
             return package
     return None
 
 
 def get_grader(name: str) -> Grader:
-    if name not in MODULES:
-        raise UserError(f"unknown grader '{name}' (known: {', '.join(sorted(MODULES))})",
-                        field="graders")
-    return MODULES[name].grade
+    return GRADERS.get(name).grade
 
 
 def applies(name: str, example: Example) -> bool:
-    mod = MODULES[name]
+    mod = GRADERS.get(name)
     check = getattr(mod, "applies", None)
     if check is not None:
         return bool(check(example))
@@ -82,7 +80,7 @@ def applies(name: str, example: Example) -> bool:
 
 def judges_missing(name: str) -> bool:
     """Whether a missing answer goes to the grader (it may be right) instead of being missing."""
-    return bool(getattr(MODULES[name], "JUDGES_MISSING", False))
+    return bool(getattr(GRADERS.get(name), "JUDGES_MISSING", False))
 
 
 def grade_now(name: str, answer: str | None, target: str, example: Example) -> Grade:
@@ -92,5 +90,5 @@ def grade_now(name: str, answer: str | None, target: str, example: Example) -> G
     return get_grader(name)(answer, target, example)
 
 
-__all__ = ["MODULES", "MISSING", "NOT_APPLICABLE", "TIMEOUT", "Grade", "applies", "get_grader",
-           "grade_now", "grader_ref", "judges_missing", "missing_requirements", "register_grader"]
+__all__ = ["GRADERS", "MISSING", "NOT_APPLICABLE", "TIMEOUT", "Grade", "applies", "get_grader",
+           "grade_now", "judges_missing", "missing_requirements", "register_grader"]

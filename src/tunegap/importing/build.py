@@ -26,7 +26,7 @@ from tunegap.config import (
     RunConfig,
     SettingSpec,
 )
-from tunegap.data import get_benchmark
+from tunegap.data import BENCHMARKS, get_benchmark
 from tunegap.errors import UserError
 from tunegap.importing.sources import ImportedSample, Source
 from tunegap.plan import PlanItem, plan_rows
@@ -35,16 +35,11 @@ from tunegap.records import CellKey
 from tunegap.setting_kinds import SETTING_KINDS
 from tunegap.types import Example, Generation, Prompt, Request, SamplingParams
 
-# lm-eval task → tunegap benchmark, so the benchmark's graders apply.
-TASK_BENCHMARKS = {
-    "gsm8k": "gsm8k", "gsm8k_cot": "gsm8k", "gsm8k_cot_zeroshot": "gsm8k",
-    "gsm8k_cot_llama": "gsm8k", "gsm8k_cot_self_consistency": "gsm8k", "gsm_plus": "gsm_plus",
-    "minerva_math500": "math500", "hendrycks_math500": "math500", "math500": "math500",
-}
-# How to read a target when the items come from the files (no --data-dir).
-ANSWER_TYPES = {"gsm8k": "number", "gsm_plus": "number", "gsm_hard": "number",
-                "synthetic": "number", "math500": "latex", "math_perturb_hard": "latex",
-                "math_perturb_simple": "latex", "math_perturb_original": "latex"}
+# lm-eval / inspect task → tunegap benchmark, so the benchmark's graders apply; and how a
+# benchmark's targets read when its items come from the files (no --data-dir). Both are the
+# benchmarks' own (Benchmark.importer_tasks, Benchmark.answer_type).
+TASK_BENCHMARKS = {task: b.name for b in BENCHMARKS.values() for task in b.importer_tasks}
+ANSWER_TYPES = {b.name: b.answer_type for b in BENCHMARKS.values() if b.answer_type is not None}
 DECODING = "imported"
 
 

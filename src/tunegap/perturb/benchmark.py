@@ -2,6 +2,9 @@
 benchmark, kinds, variants and a seed; this module turns it into a Benchmark whose items are the
 verified variants of the source's first `seeds` items.
 
+A perturbed set is derived from the config that names it, when it is needed (`benchmark_for`):
+nothing is registered, so two configs in one process never see each other's sets.
+
 A run evaluates the perturbed set beside its source (same settings, same exemplar pool), so each
 variant's `meta.seed_id` finds its original in the same cells. A variant's `Example.benchmark`
 stays the source's name: it is the item's format (its prompt family and answer format), while
@@ -13,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from tunegap.data import get_benchmark
 from tunegap.data.base import Benchmark
-from tunegap.perturb.kinds import KINDS, make_variant
+from tunegap.perturb.kinds import make_variant
 from tunegap.types import Example
 
 
@@ -30,7 +35,20 @@ class Spec:
     decoding: tuple[str, ...] | None = None  # decoding columns it runs under; None = all
 
 
-PERTURBED: dict[str, Spec] = {}  # the perturbed sets of the config loaded last, by name
+def perturbed_spec(name: str, perturb: Iterable[Any]) -> Spec | None:
+    """The perturbed set `name` among a config's `perturb:` blocks (config.PerturbSpec), if any."""
+    for p in perturb:
+        if p.set_name == name:
+            return Spec(p.set_name, p.source, tuple(p.kinds), p.variants, p.seed, p.seeds,
+                        None if p.decoding is None else tuple(p.decoding))
+    return None
+
+
+def benchmark_for(name: str, perturb: Iterable[Any] = ()) -> Benchmark:
+    """The benchmark a run config means by `name`: one of its perturbed sets (made from its
+    `perturb:` blocks), else a registered benchmark or a `module:attr` plug-in."""
+    spec = perturbed_spec(name, perturb)
+    return get_benchmark(name) if spec is None else make_benchmark(spec)
 
 
 def variants_of(originals: Iterable[Example], spec: Spec, data_dir: Path | None,
@@ -58,15 +76,11 @@ def variants_of(originals: Iterable[Example], spec: Spec, data_dir: Path | None,
 
 
 def source_items(spec: Spec, data_dir: Path | None) -> list[Example]:
-    from tunegap.data import get_benchmark
-
     items = get_benchmark(spec.source).load_test(data_dir)
     return items if spec.seeds is None else items[: spec.seeds]
 
 
 def make_benchmark(spec: Spec) -> Benchmark:
-    from tunegap.data import get_benchmark
-
     src = get_benchmark(spec.source)
 
     def load_test(data_dir: Path | None) -> list[Example]:
@@ -80,15 +94,11 @@ def make_benchmark(spec: Spec) -> Benchmark:
         settings=src.settings, prompt_family=src.prompt_family, load_test=load_test,
         load_exemplars=src.load_exemplars, needs_data_dir=src.needs_data_dir, expected_size=size,
         exemplars_for=src.exemplars_for, local_files=src.local_files, graders=src.graders,
+        # A block's own name is its title; the default name reads as the source's, perturbed.
+        title=(f"{src.display_title} perturbed" if spec.name == f"{spec.source}~perturbed"
+               else spec.name),
+        answer_type=src.answer_type,
     )
-
-
-def register(spec: Spec) -> Benchmark:
-    """Make the perturbed set known to get_benchmark (the registry the whole run reads)."""
-    from tunegap.data import register_benchmark
-
-    PERTURBED[spec.name] = spec
-    return register_benchmark(make_benchmark(spec))
 
 
 def limit_seed_problems(examples: list[Example], limit: int) -> list[Example]:
@@ -96,5 +106,3 @@ def limit_seed_problems(examples: list[Example], limit: int) -> list[Example]:
     first `limit` items, which are exactly the originals the source's own `limit` keeps."""
     return [ex for ex in examples if ex.meta["seed_index"] < limit]
 
-
-KNOWN_KINDS = tuple(KINDS)

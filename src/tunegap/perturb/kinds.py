@@ -19,8 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from tunegap.perturb.expr import ExprError, evaluate
-from tunegap.perturb.pools import DISTRACTORS, TEXT_NAMES
+from tunegap.perturb import PERTURBATION_KINDS
 from tunegap.perturb.surface import (
     digits_words,
     names_in,
@@ -30,7 +29,9 @@ from tunegap.perturb.surface import (
     swap_names,
     thousands,
 )
-from tunegap.perturb.template_ref import from_jsonable, jsonable, resolve
+from tunegap.templates.expr import ExprError, evaluate
+from tunegap.templates.pools import DISTRACTORS, TEXT_NAMES
+from tunegap.templates.template_ref import from_jsonable, jsonable, resolve
 from tunegap.types import Example
 
 
@@ -68,14 +69,7 @@ class Ctx:
 
 
 Result = dict[str, Any]  # question, target, solution, plus meta additions
-KINDS: dict[str, Callable[[Ctx], Result]] = {}
-
-
-def kind(name: str):
-    def register(fn: Callable[[Ctx], Result]) -> Callable[[Ctx], Result]:
-        KINDS[name] = fn
-        return fn
-    return register
+# Each kind below is registered by name in perturb/__init__.py (PERTURBATION_KINDS).
 
 
 def _instantiate(ctx: Ctx, values: dict[str, Any], **extra: Any) -> Result:
@@ -112,20 +106,17 @@ def _resample(ctx: Ctx, near: bool) -> Result:
     raise Skip("every draw repeats the original values")
 
 
-@kind("numeric")
 def numeric(ctx: Ctx) -> Result:
     """New values for every number, from the template's ranges, conditions re-checked."""
     return _resample(ctx, near=False)
 
 
-@kind("numeric_control")
 def numeric_control(ctx: Ctx) -> Result:
     """New values of the same magnitude (digit count) as the original's: the control that
     separates 'new numbers' from 'bigger numbers'."""
     return _resample(ctx, near=True)
 
 
-@kind("names")
 def names(ctx: Ctx) -> Result:
     """People's names and objects swapped; numbers and answer unchanged."""
     if ctx.template is not None and ctx.values:
@@ -164,7 +155,6 @@ _OPS = (("add", "add {k} to it", "+"), ("subtract", "subtract {k} from it", "-")
         ("multiply", "multiply it by {k}", "*"), ("divide", "divide it by {k}", "/"))
 
 
-@kind("extra_step")
 def extra_step(ctx: Ctx) -> Result:
     """One more operation on the answer; the new answer is recomputed from the extended formula."""
     tpl = ctx.need_template()
@@ -199,7 +189,6 @@ def _same_numbers(ctx: Ctx, question: str) -> None:
     ctx.checks["numbers_preserved"] = True
 
 
-@kind("surface_digits_words")
 def surface_digits_words(ctx: Ctx) -> Result:
     """Numbers under 100 in digits written as words, number words as digits."""
     question, changes = digits_words(ctx.example.question)
@@ -209,7 +198,6 @@ def surface_digits_words(ctx: Ctx) -> Result:
     return {"question": question, "target": ctx.example.target, "params": {"rewritten": changes}}
 
 
-@kind("surface_thousands")
 def surface_thousands(ctx: Ctx) -> Result:
     """Thousands separators added (1234 -> 1,234) or removed (1,234 -> 1234)."""
     question, changes = thousands(ctx.example.question)
@@ -219,7 +207,6 @@ def surface_thousands(ctx: Ctx) -> Result:
     return {"question": question, "target": ctx.example.target, "params": {"rewritten": changes}}
 
 
-@kind("distractor")
 def distractor(ctx: Ctx) -> Result:
     """An irrelevant sentence before the question; its number is fresh (none of the problem's
     numbers, intermediates or answer) and enters no formula."""
@@ -275,11 +262,11 @@ def _format_kind(name: str) -> Callable[[Ctx], Result]:
     return fn
 
 
-for _name in FORMATS:
-    KINDS[_name] = _format_kind(_name)
+format_markers = _format_kind("format_markers")
+format_separator = _format_kind("format_separator")
+format_instruction = _format_kind("format_instruction")
 
 
-@kind("format_whitespace")
 def format_whitespace(ctx: Ctx) -> Result:
     """Each sentence of the question on its own line; same words, same tokens between them."""
     parts = sentences(ctx.example.question)
@@ -293,7 +280,6 @@ def format_whitespace(ctx: Ctx) -> Result:
             "params": {"layout": "one sentence per line"}}
 
 
-@kind("exemplar_order")
 def exemplar_order(ctx: Ctx) -> Result:
     """Few-shot settings: the same exemplars in another order (zero-shot prompts are unchanged)."""
     s = ctx.rng.randrange(1, 2**31)
@@ -302,7 +288,6 @@ def exemplar_order(ctx: Ctx) -> Result:
             "solution": ctx.example.solution, "exemplars": {"order_seed": s}, "params": {"order_seed": s}}
 
 
-@kind("exemplar_set")
 def exemplar_set(ctx: Ctx) -> Result:
     """Few-shot settings: another draw of exemplars from the same pool."""
     s = ctx.rng.randrange(1, 2**31)
@@ -319,7 +304,7 @@ def make_variant(example: Example, kind_name: str, seed: int, n: int = 0,
     """The n-th `kind_name` variant of `example`, verified; None if not applicable or unverified."""
     ctx = Ctx(example, kind_name, seed, n, data_dir)
     try:
-        out = KINDS[kind_name](ctx)
+        out = PERTURBATION_KINDS.get(kind_name)(ctx)
     except (Skip, ExprError):
         return None
     base_meta = {k: v for k, v in example.meta.items()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from tunegap.perturb.pools import WORD_VALUES, number_to_words
+from tunegap.templates.pools import WORD_VALUES, number_to_words
 
 # A plain integer: not part of a decimal, a fraction, a time or a larger token.
 _INT = re.compile(r"(?<![\w.,/:$])(\d+)(?![\w.,/:%]|,\d)")

@@ -2,7 +2,9 @@
 with the answer format the prompt asks for (`RenderedPrompt`).
 
 A prompt family is a module with one function of one signature (`PromptFamily`); a benchmark
-names its family (`Benchmark.prompt_family`). Adding a family: one module, one line in FAMILIES.
+names its family (`Benchmark.prompt_family`). Adding a family: one module, plus one
+`register_prompt_family` call (here for a built-in, by import path); a benchmark may also name a
+plug-in family as `package:module`.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol
+from types import ModuleType
+from typing import Any, Protocol
 
 from tunegap.config import SettingSpec
 from tunegap.errors import UserError
-from tunegap.prompts import latex_cot, math_cot, medcalc
+from tunegap.registry import Registry
 from tunegap.setting_kinds import SETTING_KINDS
 from tunegap.types import Example, Message, Prompt, RenderedPrompt
 
@@ -28,8 +31,25 @@ class PromptFamily(Protocol):
                json_answer: bool | None) -> RenderedPrompt: ...
 
 
-FAMILIES: dict[str, PromptFamily] = {"math_cot": math_cot, "latex_cot": latex_cot,
-                                     "medcalc": medcalc}
+def _check_family(name: str, obj: Any) -> None:
+    if not callable(getattr(obj, "render", None)):
+        raise UserError(f"prompt family '{name}' must have render(example, exemplars, *, chat, "
+                        "setting, json_answer)", field="prompt_family")
+
+
+FAMILIES: Registry[PromptFamily] = Registry("prompt family", field="prompt_family",
+                                            check=_check_family)
+
+
+def register_prompt_family(name: str, family: PromptFamily | ModuleType | str) -> None:
+    """Add (or replace) a prompt family: its module (or object with `render`), or the import
+    path of one ("package:module")."""
+    FAMILIES.register(name, family)
+
+
+for _name in ("math_cot", "latex_cot", "medcalc"):
+    register_prompt_family(_name, f"tunegap.prompts.{_name}:")
+FAMILIES.freeze_builtins()
 
 
 def pick_exemplars(pool: Sequence[Example], k: int, seed: int) -> list[Example]:

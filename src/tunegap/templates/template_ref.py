@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tunegap.perturb.symbolic_lists import Word
+from tunegap.templates.symbolic_lists import Word
 
 
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def from_jsonable(values: dict[str, Any]) -> dict[str, Any]:
 
 @lru_cache(maxsize=64)
 def _symbolic(folder: str, family: str, stem: str):
-    from tunegap.perturb.gsm_symbolic import read_template
+    from tunegap.templates.gsm_symbolic import read_template
 
     return read_template(Path(folder) / family / f"{stem}.json", family)
 
@@ -55,6 +55,6 @@ def resolve(template_id: str | None, data_dir: Path | None):
         if not (folder / parts[1] / f"{parts[2]}.json").is_file():
             return None
         return _symbolic(str(folder), parts[1], parts[2])
-    from tunegap.perturb.gsm_templates import BY_ID
+    from tunegap.templates.gsm_templates import BY_ID
 
     return BY_ID.get(template_id)

@@ -3,7 +3,7 @@
 Each template's `question_annotated` holds the question with `{var,original}` slots, an `#init:`
 block (`- $x = range(10, 500, 10)`, `- n = sample(names)`, `- a, b = sample(list, 2)`), a
 `#conditions:` block and an `#answer:` formula; `answer_annotated` is the worked solution with
-`{formula}` slots. Formulas go through tunegap's safe evaluator (perturb/expr.py), never eval.
+`{formula}` slots. Formulas go through tunegap's safe evaluator (templates/expr.py), never eval.
 
 `verify` checks that the original values (each slot's written default) satisfy the conditions
 and reproduce the GSM8K answer; templates that do not are reported with the reason. The data's
@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from tunegap.errors import UserError
-from tunegap.perturb.expr import FUNCTIONS, ExprError, evaluate
-from tunegap.perturb.symbolic_lists import LISTS, Word, numbers_within, read_number
+from tunegap.templates.expr import FUNCTIONS, ExprError, evaluate
+from tunegap.templates.symbolic_lists import LISTS, Word, numbers_within, read_number
 
 _SLOT = re.compile(r"\{(\w+)\s*,([^{}]*)\}")
 _CALC = re.compile(r"<<[^>]*>>")

@@ -1,6 +1,3 @@
-"""tunegap's own templates, four steps (the language: perturb/lang.py)."""
-
-SOURCE = r"""
 # ---------------------------------------------------------------- four steps
 == split-shopping (4 steps)
 Q: At a shop, {item1} cost ${p} each and {item2} ${q} each. {n} buys {a} {item1} and {b} {item2} and
@@ -211,4 +208,3 @@ S: The paint costs {4 * l * h / c} x {p} = ${4 * l * h / c * p}.
 A: 4 * l * h / c * p
 R: A room has 4 walls, each 5 m long and 3 m high. One can of paint covers 10 square meters. A can
     costs $20. How many dollars does the paint for the room cost? #### 120
-"""

@@ -32,8 +32,8 @@ from fractions import Fraction
 from typing import Any
 
 from tunegap.errors import UserError
-from tunegap.perturb.expr import ExprError, evaluate, names_in
-from tunegap.perturb.pools import NAMES, OBJECTS, UNITS
+from tunegap.templates.expr import ExprError, evaluate, names_in
+from tunegap.templates.pools import NAMES, OBJECTS, UNITS
 
 SLOT = re.compile(r"\{([^{}]+)\}")
 _HEADER = re.compile(r"^==\s*([\w.-]+)\s*\((\d+)\s+steps?\)\s*$")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from tunegap.perturb.pools import ONES, TENS, WORD_VALUES, number_to_words
+from tunegap.templates.pools import ONES, TENS, WORD_VALUES, number_to_words
 
 
 class Word(Fraction):

@@ -1,7 +1,7 @@
 """tunegap's own GSM-style word problems: templates written for this project, answers computed.
 
-The templates live in library_1.py (1-3 steps), library_2.py (4) and library_3.py (5-6), written in the
-template language of lang.py. A draw picks values, keeps only draws whose conditions hold and
+The templates live in library/steps_1-3.tpl, steps_4.tpl and steps_5-6.tpl (package data), written
+in the template language of lang.py. A draw picks values, keeps only draws whose conditions hold and
 whose answer is a whole number, and renders the question, a worked solution and the exact answer.
 Steps run from one to six, so difficulty is a dial; a template knows its variables, so a variant
 (new numbers, an added step, a distractor) keeps a verifiably right answer.
@@ -12,10 +12,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from typing import Any
 
-from tunegap.perturb import library_1, library_2, library_3
-from tunegap.perturb.lang import Template, load_all
+from tunegap.templates.lang import Template, load_all
+
+LIBRARY = ("steps_1-3.tpl", "steps_4.tpl", "steps_5-6.tpl")  # templates/library/, package data
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,9 @@ class Problem:
 
 @lru_cache(maxsize=1)
 def _templates() -> tuple[Template, ...]:
-    found = load_all([("perturb/library_1.py", library_1.SOURCE),
-                      ("perturb/library_2.py", library_2.SOURCE),
-                      ("perturb/library_3.py", library_3.SOURCE)])
+    folder = files("tunegap.templates") / "library"
+    found = load_all([(f"templates/library/{name}", (folder / name).read_text(encoding="utf-8"))
+                      for name in LIBRARY])
     return tuple(sorted(found, key=lambda t: (t.steps, t.id)))
 
 

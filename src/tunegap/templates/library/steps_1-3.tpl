@@ -1,6 +1,3 @@
-"""tunegap's own templates, one to three steps (the language: perturb/lang.py)."""
-
-SOURCE = r"""
 # ---------------------------------------------------------------- one step
 == add-marbles (1 step)
 Q: {n} has {a} {toy} and finds {b} more. How many {toy} does {n} have now?
@@ -417,4 +414,3 @@ S: That fills {c * f - s} / {g} = {(c * f - s) / g} bags.
 A: (c * f - s) / g
 R: A shop gets 5 crates of oranges with 20 in each. 4 oranges are spoiled and thrown away. The rest
     go into bags of 8. How many bags are filled? #### 12
-"""

@@ -1,6 +1,3 @@
-"""tunegap's own templates, five and six steps (the language: perturb/lang.py)."""
-
-SOURCE = r"""
 # ---------------------------------------------------------------- five steps
 == bakery-week (5 steps)
 Q: A bakery bakes {a} {food} every weekday and {b} on each weekend day. It sells all but {s} of them
@@ -371,4 +368,3 @@ A: ((a - b + c) / 2 + d) * p
 R: A bus starts with 20 riders. At the first stop 4 get off and 10 get on. At the second stop half
     of the riders get off. At the third stop 5 get on. Each rider paid $2. How many dollars did the
     riders on the bus now pay? #### 36
-"""

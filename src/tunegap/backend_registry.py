@@ -1,12 +1,14 @@
 """The one list of backends. Config validation, `tunegap backends` and loading all read it.
 
-An entry names where the backend's class lives and what it needs, without importing it: heavy
-engines (torch, vLLM, llama.cpp) load only when a run uses them, and `tunegap backends` can tell
-whether an engine is installed from `packages` alone. A leaf module (no tunegap imports but
-errors), so that config.py can validate `backend.type` against it.
+An entry (`BackendEntry`) names where the backend's class lives and what it needs, without
+importing it: heavy engines (torch, vLLM, llama.cpp) load only when a run uses them, and
+`tunegap backends` can tell whether an engine is installed from `packages` alone. A top-level
+leaf module (it imports registry and errors only), outside backends/, so that config.py can
+validate `backend.type` against it while backends/ builds on config.
 
 Adding a backend: one module with a `Backend` subclass, plus one `register_backend(...)` call
-(here for a built-in; anywhere before the config is loaded for a plug-in or a test).
+(here for a built-in; anywhere before the config is loaded for a plug-in or a test). A config
+may also name a plug-in `module:Class` as `backend.type` (a Backend subclass, or a BackendEntry).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tunegap.errors import UserError
+from tunegap.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -42,24 +45,30 @@ class BackendEntry:
         return getattr(importlib.import_module(self.module), self.cls)
 
 
-BACKENDS: dict[str, BackendEntry] = {}
+def _entry_of(name: str, obj: Any) -> BackendEntry | None:
+    """A plug-in names a BackendEntry, or a Backend class (its entry is made here)."""
+    if isinstance(obj, BackendEntry):
+        return None
+    if isinstance(obj, type) and callable(getattr(obj, "generate", None)):
+        return BackendEntry(name, obj.__module__, obj.__qualname__)
+    raise UserError(f"backend '{name}' must name a Backend subclass or a BackendEntry",
+                    field="backend.type")
+
+
+BACKENDS: Registry[BackendEntry] = Registry("backend", field="backend.type", check=_entry_of)
 
 
 def register_backend(entry: BackendEntry) -> None:
     """Add (or replace, by name) a backend."""
-    BACKENDS[entry.name] = entry
+    BACKENDS.register(entry.name, entry)
 
 
 def backend_entry(name: str) -> BackendEntry:
-    entry = BACKENDS.get(name)
-    if entry is None:
-        raise UserError(f"unknown backend '{name}' (known: {', '.join(known_backends())})",
-                        field="backend.type")
-    return entry
+    return BACKENDS.get(name)
 
 
 def known_backends() -> list[str]:
-    return sorted(BACKENDS)
+    return BACKENDS.names()
 
 
 # Measured on 2 CPU cores (bench/batch_size.py, bench/README.md): tokens/s rises with the
@@ -80,3 +89,4 @@ for _entry in (
     BackendEntry("imported", "", "", generates=False),
 ):
     register_backend(_entry)
+BACKENDS.freeze_builtins()
