@@ -129,6 +129,10 @@ def test_relabel_gives_the_item_under_each_kind_of_label(data, medcalc_items):
     new = relabel(moved, ls.labels[moved.id])
     assert new.target != moved.target and new.meta["lower_limit"] <= float(new.target)
     assert new.question == moved.question and new.id == moved.id
+    counted = by_kind[("relabelled", "integer")]
+    label = ls.labels[counted.id]
+    assert label.lower_limit < float(label.target) < label.upper_limit  # the audit's ±5 %
+    assert "lower_limit" not in relabel(counted, label).meta  # graded by a rounded match
     assert relabel(by_kind[("excluded", "decimal")], ls.labels[by_kind[("excluded", "decimal")]
                                                               .id]) is None
     same = by_kind[("unchanged", "weeks_days")]

@@ -21,7 +21,8 @@ What the wiring calls:
   "within_official_limits"} (the last: relabelled decimals whose new value lies inside the
   official row's own tolerance, i.e. changes of rounding that the official grading would not
   notice).
-- `relabel(example, label) -> Example | None`: the item under the label (None when excluded).
+- `relabel(example, label) -> Example | None`: the item under the label (None when excluded);
+  a relabelled decimal carries the set's limits in `meta`, as the `medcalc` grader reads them.
 
 The sets:
 
@@ -102,7 +103,9 @@ def relabel(example: Example, label: Label) -> Example | None:
     meta = dict(example.meta)
     meta.pop("lower_limit", None)
     meta.pop("upper_limit", None)
-    if label.lower_limit is not None and label.upper_limit is not None:
+    # Only decimals are graded by limits (integers by a rounded match, as v1.0 scores them).
+    if label.answer_type == "decimal" and label.lower_limit is not None \
+            and label.upper_limit is not None:
         meta.update(lower_limit=label.lower_limit, upper_limit=label.upper_limit)
     return replace(example, target=label.target or "", answer_type=label.answer_type or "none",
                    meta=meta)
