@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 import statsmodels.api as sm
+from scipy import stats
 from statsmodels.stats.weightstats import ttost_paired
 
 from tunegap.analysis.equivalence import DEFAULT_MARGIN, tost, tost_paired
@@ -54,13 +55,11 @@ def test_clustered_tost_uses_the_cluster_robust_t():
     assert ours.se == pytest.approx(float(fit.bse[0]), rel=1e-12)
     assert ours.df == g - 1
     t_lower = (float(fit.params[0]) + DEFAULT_MARGIN) / float(fit.bse[0])
-    from scipy import stats
     assert ours.p_lower == pytest.approx(float(stats.t.sf(t_lower, g - 1)), rel=1e-10)
 
 
 def test_summary_form_and_degenerate_inputs():
     z = tost(0.001, 0.005, math.inf)  # a normal reference
-    from scipy import stats
     assert z.p_lower == pytest.approx(float(stats.norm.sf((0.001 + 0.02) / 0.005)))
     assert z.ci_high == pytest.approx(0.001 + stats.norm.ppf(0.95) * 0.005)
     assert z.equivalent

@@ -14,7 +14,9 @@ What the wiring calls:
   its χ²(k − 1) p-value; I² = max(0, (Q − (k − 1))/Q); the 95 % prediction interval for a new
   pair, μ ± t_{k−2} √(τ² + SE²) with SE the usual random-effects standard error 1/√Σw*
   (Higgins, Thompson & Spiegelhalter 2009, J R Stat Soc A 172:137, eq. 18; needs k ≥ 3); and
-  the exact two-sided sign test of how many pairs favour each side.
+  the exact two-sided sign test of how many pairs favour each side. (With few pairs the
+  prediction interval tends to fall short of 95 % when τ² is underestimated; Partlett & Riley
+  2017, Stat Med 36:301. tests/test_meta.py prints its coverage.)
 - `meta_regression(effects, variances, covariate, *, tau2_method="pm", hksj="plain")
   -> MetaRegression`: Δ = β0 + β1·x (x: log model size) with weights 1/(v + τ²), residual τ²
   by PM or REML, HKSJ standard errors with t(k − 2).
