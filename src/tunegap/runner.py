@@ -8,25 +8,26 @@ and loads no model at all when nothing is missing.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import sys
 import time
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tunegap import reuse
 from tunegap.config import ModelSpec, RunConfig
 from tunegap.data.files import data_files
 from tunegap.errors import UserError
+from tunegap.fs_faults import fault_message, one_line_faults
 from tunegap.plan import build_plan, plan_rows, unique_requests
+from tunegap.progress_lines import progress_display, stage
 from tunegap.runlock import ensure_run_dir, run_lock
 from tunegap.store import Store
 from tunegap.types import Generation, Request
@@ -52,10 +53,13 @@ def open_store(run_dir: Path, *, must_exist: bool = False) -> Store:
     if must_exist and not path.is_file():
         raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run_dir))
     ensure_run_dir(Path(run_dir))
+    if path.is_file() and not os.access(path, os.R_OK | os.W_OK):
+        raise UserError("the run store is read-only (its file mode or attributes forbid "
+                        "writing): make it writable, or copy the run directory", file=str(path))
     try:
         return Store(path)
     except sqlite3.Error as exc:
-        raise UserError(f"the run store is damaged or not a tunegap store ({exc})",
+        raise UserError(fault_message(exc) or f"not a tunegap store ({exc})",
                         file=str(path)) from None
 
 
@@ -138,11 +142,6 @@ def preflight_models(config: RunConfig) -> None:
             check_model_ref(spec.backend.model, field=f"{where}.backend.model")
 
 
-def _progress(console: Console, enabled: bool):
-    if not enabled:
-        return nullcontext(None)
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=False)
 
 
 def _generate_model(store: Store, attempt: int, model: ModelSpec, requests: Sequence[Request],
@@ -226,7 +225,7 @@ def run(config: RunConfig, *, argv: Sequence[str] | None = None, progress: bool 
 
 def _scored_and_reported(store: Store, run_dir: Path, config: RunConfig, plan: str,
                          sent: int, attempt: int, counts: dict[str, int],
-                         need_results: bool) -> Outcome:
+                         need_results: bool, lines: Console | None = None) -> Outcome:
     """Score, finish the attempt, report: each step skipped when what is stored is current
     (reuse.py says when). A re-run that generated nothing then only reads the stored summary."""
     from tunegap.scoring import score_store
@@ -238,7 +237,8 @@ def _scored_and_reported(store: Store, run_dir: Path, config: RunConfig, plan: s
         store.set_meta("counts", counts)
         store.set_meta(reuse.SCORED, None)  # a scorer killed from here on leaves no stale key
         store.set_meta(reuse.REPORTED, None)
-        score_store(store, config)
+        with stage(lines, f"grading {store.sample_count()} samples"):
+            score_store(store, config)
         store.set_meta(reuse.SCORED, scoring)
     # Generation and grading are done: the attempt is finished; its report follows
     # (a kill while writing it is repaired by the next run or `tunegap report`).
@@ -266,7 +266,8 @@ def _scored_and_reported(store: Store, run_dir: Path, config: RunConfig, plan: s
         return Outcome(run_dir, summary, results)
     store.set_meta("counts", counts)  # the report about to be written names this attempt
     reported = key()
-    results = report_store(store, run_dir, config)
+    with stage(lines, "writing the report"):
+        results = report_store(store, run_dir, config)
     store.set_meta("reported_attempt", results.attempt)
     store.set_meta(reuse.REPORTED, reported)
     return Outcome(run_dir, results.summary(), results)
@@ -283,7 +284,7 @@ def execute(config: RunConfig, *, argv: Sequence[str] | None = None, progress: b
     run_dir = config.run_dir
     if not (run_dir / STORE_NAME).exists():
         preflight_models(config)  # nothing is created for a run that cannot start
-    with run_lock(run_dir):
+    with one_line_faults(run_dir), run_lock(run_dir):
         store = open_store(run_dir)
         try:
             _note_changed_models(store, config, console)
@@ -297,7 +298,7 @@ def execute(config: RunConfig, *, argv: Sequence[str] | None = None, progress: b
                 store.set_meta("plan_digest", plan)
             groups = unique_requests(items)
             sent = 0
-            with _progress(console, progress) as bar:
+            with progress_display(console, progress) as bar:
                 for _fingerprint, pairs in groups.items():
                     model = pairs[0][0]
                     sent += _generate_model(store, attempt, model, [r for _, r in pairs], bar,
@@ -306,7 +307,7 @@ def execute(config: RunConfig, *, argv: Sequence[str] | None = None, progress: b
                       "unique_requests": sum(len(v) for v in groups.values()),
                       "requests_sent_last_attempt": sent}
             return _scored_and_reported(store, run_dir, config, plan, sent, attempt, counts,
-                                        need_results)
+                                        need_results, console if progress else None)
         finally:
             store.close()
 
@@ -316,13 +317,14 @@ def report(run_dir: Path) -> Results:
     run_dir = Path(run_dir)
     if not (run_dir / STORE_NAME).is_file():
         raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run_dir))
-    store = open_store(run_dir, must_exist=True)
-    try:
-        config = stored_config(store)
-        if store.sample_count() == 0:  # checked before the lock: a refusal writes nothing
-            raise UserError("the run has no generations yet: nothing to report",
-                            file=str(run_dir))
-        with run_lock(run_dir):
-            return report_store(store, run_dir, config)
-    finally:
-        store.close()
+    with one_line_faults(run_dir):
+        store = open_store(run_dir, must_exist=True)
+        try:
+            config = stored_config(store)
+            if store.sample_count() == 0:  # checked before the lock: a refusal writes nothing
+                raise UserError("the run has no generations yet: nothing to report",
+                                file=str(run_dir))
+            with run_lock(run_dir):
+                return report_store(store, run_dir, config)
+        finally:
+            store.close()

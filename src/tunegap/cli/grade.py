@@ -15,30 +15,36 @@ from tunegap.cli.options import csv
 from tunegap.cli.output import print_results
 from tunegap.errors import UserError
 
+# A day per item: beyond it a limit only hides a grader that never returns (inf would hang).
+MAX_TIME_LIMIT_S = 86400.0
+
 
 def regrade(run_dir: Path, extractors: list[str] | None = None, graders: list[str] | None = None,
             *, llm_model: str | None = None, time_limit: float | None = None):
     """Python twin of the command; returns the rebuilt Results."""
+    from tunegap.fs_faults import one_line_faults
     from tunegap.runlock import run_lock
     from tunegap.runner import STORE_NAME, open_store, stored_config
     from tunegap.scoring import check_scorers
 
     if not (Path(run_dir) / STORE_NAME).is_file():
         raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run_dir))
-    if time_limit is not None and not time_limit > 0:
-        raise UserError(f"must be a number of seconds above 0 (got {time_limit:g})",
-                        field="--time-limit")
+    if time_limit is not None and not 0 < time_limit <= MAX_TIME_LIMIT_S:  # nan, inf: refused
+        raise UserError(f"must be a number of seconds above 0 and at most {MAX_TIME_LIMIT_S:g} "
+                        f"(got {time_limit:g})", field="--time-limit")
     check_scorers(extractors or [], graders or [])
-    store = open_store(Path(run_dir), must_exist=True)
-    try:
-        config = stored_config(store)
-        if store.sample_count() == 0:  # checked before the lock: a refusal writes nothing
-            raise UserError("the run has no generations yet: nothing to grade", file=str(run_dir))
-        with run_lock(Path(run_dir)):
-            return _regrade_locked(store, config, run_dir, extractors, graders, llm_model,
-                                   time_limit)
-    finally:
-        store.close()
+    with one_line_faults(run_dir):  # a full disk or a damaged store: one line, not a traceback
+        store = open_store(Path(run_dir), must_exist=True)
+        try:
+            config = stored_config(store)
+            if store.sample_count() == 0:  # checked before the lock: a refusal writes nothing
+                raise UserError("the run has no generations yet: nothing to grade",
+                                file=str(run_dir))
+            with run_lock(Path(run_dir)):
+                return _regrade_locked(store, config, run_dir, extractors, graders, llm_model,
+                                       time_limit)
+        finally:
+            store.close()
 
 
 def _regrade_locked(store, config, run_dir, extractors, graders, llm_model, time_limit):
