@@ -27,12 +27,15 @@ def fault_message(exc: BaseException) -> str | None:
     if isinstance(exc, sqlite3.Error):
         text = str(exc)
         low = text.lower()
+        if len(text) > 120:  # a decoding error quotes the stored text itself
+            text = text[:100] + "…"
         if "disk is full" in low or "disk i/o" in low:
             return f"the disk is full or failing while writing the run store ({text}); the " \
                    "store keeps every finished transaction: free space and re-run to resume"
         if "readonly" in low or "read-only" in low or "unable to open" in low:
             return f"the run store cannot be written ({text}): check its permissions"
-        if "malformed" in low or "not a database" in low or "corrupt" in low:
+        if ("malformed" in low or "not a database" in low or "corrupt" in low
+                or "could not decode" in low):
             return f"the run store is damaged ({text}): restore it from a copy, or start a " \
                    "new run directory"
         if "locked" in low or "busy" in low:
