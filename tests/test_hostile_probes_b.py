@@ -518,10 +518,12 @@ def test_item9_stale_importing_folders_are_removed(tmp_path):
     stale.mkdir()
     (stale / ".tunegap.lock").write_text("99999")
     (stale / "tunegap.sqlite").write_bytes(b"\0" * 100_000)
+    elsewhere = tmp_path / ".old-run.importing-4242"  # a killed import into another --out
+    elsewhere.mkdir()
     res = _import(_jsonl_import_file(tmp_path / "g.jsonl", n=5), tmp_path / "run")
     assert res.returncode == 0, res.stderr[-2000:]
-    assert not stale.exists()
-    assert not list(tmp_path.glob(".run.importing-*"))
+    assert not stale.exists() and not elsewhere.exists()
+    assert not list(tmp_path.glob(".*.importing-*"))
 
 
 # ---------------------------------------------------------------- item 10

@@ -303,7 +303,7 @@ def write_import(sources: Sequence[Source], opts: ImportOptions, argv: Sequence[
         if not os.access(out.parent, os.W_OK | os.X_OK):
             raise UserError("cannot create the output directory: its folder is not writable",
                             file=str(out.parent))
-        tmp = out.parent / f"{IMPORTING_PREFIX.format(name=out.name)}{os.getpid()}"
+        tmp = out.parent / f".{out.name}.importing-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             with run_lock(tmp):
@@ -338,29 +338,30 @@ def write_import(sources: Sequence[Source], opts: ImportOptions, argv: Sequence[
     return results, warnings
 
 
-IMPORTING_PREFIX = ".{name}.importing-"
-
-
 def _refuse_concurrent(out: Path, mine: Path) -> None:
     """Another import writing the same --out holds the lock of its `.OUT.importing-PID`: refuse.
-    One whose lock is free was killed: remove what it left (up to the whole store)."""
+    An importing folder beside it whose lock is free (for any --out in this folder) was left by
+    a killed import: removed (it can hold a whole store)."""
     import fcntl
+    import re
 
     from tunegap.runlock import LOCK_NAME
 
-    for other in out.parent.glob(f"{IMPORTING_PREFIX.format(name=out.name)}*"):
-        if other == mine or not other.is_dir():
+    pattern = re.compile(r"^\.(?P<name>.+)\.importing-\d+$")
+    for other in out.parent.glob(".*.importing-*"):
+        m = pattern.match(other.name)
+        if other == mine or m is None or not other.is_dir() or other.is_symlink():
             continue
         try:
             fd = os.open(other / LOCK_NAME, os.O_RDWR)
-        except OSError:  # killed before it took its lock (or a folder of someone else's)
-            if not other.name.removeprefix(IMPORTING_PREFIX.format(name=out.name)).isdigit():
-                continue
+        except OSError:  # killed before it took its lock
             shutil.rmtree(other, ignore_errors=True)
             continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        except BlockingIOError:  # a live import
+            if m.group("name") != out.name:
+                continue
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
             raise UserError(f"another tunegap import (PID {holder}) is writing this output "
                             "directory: wait for it, or use another --out", file=str(out)) from None
