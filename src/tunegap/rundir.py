@@ -10,6 +10,7 @@ directory is made (runner.py).
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -22,6 +23,7 @@ from pydantic import ValidationError
 from tunegap import reuse
 from tunegap.config import RunConfig
 from tunegap.errors import UserError
+from tunegap.fs_faults import fault_message
 from tunegap.resolved import Resolved, resolve
 from tunegap.runlock import ensure_run_dir, run_lock
 from tunegap.store import Store
@@ -88,11 +90,25 @@ class RunDir:
         error naming the file."""
         if self._store is None:
             ensure_run_dir(self.path)
+            path = self.store_path
+            if path.is_file() and not os.access(path, os.R_OK | os.W_OK):
+                raise UserError("the run store is read-only (its file mode or attributes forbid "
+                                "writing): make it writable, or copy the run directory",
+                                file=str(path))
             try:
-                self._store = Store(self.store_path)
+                store = Store(path)
+                # A store damaged in its middle pages opens fine and fails at the first read of
+                # them, after this command has written to it: checked before anything is
+                # written (every page is read once: about 1 s per 400 MB).
+                problem = store.db.execute("PRAGMA quick_check(1)").fetchone()[0]
+                if problem != "ok":
+                    store.close()
+                    raise UserError(f"the run store is damaged ({problem}): restore it from a "
+                                    "copy, or start a new run directory", file=str(path))
             except sqlite3.Error as exc:
-                raise UserError(f"the run store is damaged or not a tunegap store ({exc})",
-                                file=str(self.store_path)) from None
+                raise UserError(fault_message(exc) or f"not a tunegap store ({exc})",
+                                file=str(path)) from None
+            self._store = store
         return self._store
 
     def close(self) -> None:

@@ -22,6 +22,7 @@ from rich.console import Console
 
 from tunegap.data.files import data_files
 from tunegap.errors import UserError
+from tunegap.fs_faults import one_line_faults
 from tunegap.plan import build_plan, plan_rows, unique_requests
 from tunegap.resolved import Resolved, resolve
 from tunegap.rundir import STORE_NAME, Meta, RunDir
@@ -32,7 +33,10 @@ if TYPE_CHECKING:
     from tunegap.config import ModelSpec, RunConfig
     from tunegap.results import Results
 
-__all__ = ["STORE_NAME", "Outcome", "execute", "regrade", "report", "run"]
+# A day per item: beyond it a limit only hides a grader that never returns (inf would hang).
+MAX_TIME_LIMIT_S = 86400.0
+
+__all__ = ["MAX_TIME_LIMIT_S", "STORE_NAME", "Outcome", "execute", "regrade", "report", "run"]
 
 
 def preflight_models(resolved: Resolved) -> None:
@@ -104,7 +108,7 @@ def execute(config: RunConfig, *, argv: Sequence[str] | None = None, progress: b
     run_dir = RunDir(resolved.run_dir)
     if not run_dir.has_store():
         preflight_models(resolved)  # nothing is created for a run that cannot start
-    with run_dir.writing():
+    with one_line_faults(run_dir.path), run_dir.writing():
         run_dir.note_changed_models(resolved, console)
         run_dir.set(Meta.DATA_FILES, data_files(resolved.benchmark_objects(), resolved.data_dir))
         run_dir.record_config(resolved)
@@ -117,12 +121,14 @@ def execute(config: RunConfig, *, argv: Sequence[str] | None = None, progress: b
                   "unique_requests": sum(len(v) for v in groups.values()),
                   "requests_sent_last_attempt": sent}
         return _scored_and_reported(run_dir, resolved, plan, sent, attempt, counts,
-                                    need_results)
+                                    need_results, console if progress else None)
 
 
 def _scored_and_reported(run_dir: RunDir, resolved: Resolved, plan: str, sent: int,
-                         attempt: int, counts: dict[str, int], need_results: bool) -> Outcome:
-    """Score, finish the attempt, report: each step skipped when what is stored is current."""
+                         attempt: int, counts: dict[str, int], need_results: bool,
+                         lines: Console | None = None) -> Outcome:
+    """Score, finish the attempt, report: each step skipped when what is stored is current.
+    `lines` (the progress console) gets a start and an end line per stage."""
     from tunegap import reuse
 
     scoring = run_dir.scores_current(resolved, plan, sent)
@@ -130,7 +136,8 @@ def _scored_and_reported(run_dir: RunDir, resolved: Resolved, plan: str, sent: i
     if not fresh:
         run_dir.set(Meta.COUNTS, counts)
         scoring = reuse.scoring_key(resolved, plan, run_dir.store.sample_count())
-        run_dir.score(resolved, key=scoring)
+        with stage(lines, f"grading {run_dir.store.sample_count()} samples"):
+            run_dir.score(resolved, key=scoring)
     # Generation and grading are done: the attempt is finished; its report follows
     # (a kill while writing it is repaired by the next run or `tunegap report`).
     run_dir.store.finish_attempt(attempt)
@@ -142,15 +149,17 @@ def _scored_and_reported(run_dir: RunDir, resolved: Resolved, plan: str, sent: i
                    if need_results else None)
         return Outcome(run_dir.path, summary, results)
     run_dir.set(Meta.COUNTS, counts)  # the report about to be written names this attempt
-    results = run_dir.report(resolved, key=run_dir.report_key(resolved, scoring))
+    with stage(lines, "writing the report"):
+        results = run_dir.report(resolved, key=run_dir.report_key(resolved, scoring))
     return Outcome(run_dir.path, results.summary(), results)
 
 
 def report(path: Path) -> Results:
     """Rebuild every report file of a stored run; no model is loaded."""
-    run_dir = RunDir.existing(path, to="report")
-    with run_dir.writing():
-        return run_dir.report(run_dir.stored_resolved())
+    with one_line_faults(Path(path)):
+        run_dir = RunDir.existing(path, to="report")
+        with run_dir.writing():
+            return run_dir.report(run_dir.stored_resolved())
 
 
 def regrade(path: Path, extractors: list[str] | None = None, graders: list[str] | None = None,
@@ -162,18 +171,19 @@ def regrade(path: Path, extractors: list[str] | None = None, graders: list[str] 
 
     if not (Path(path) / STORE_NAME).is_file():
         raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(path))
-    if time_limit is not None and not time_limit > 0:
-        raise UserError(f"must be a number of seconds above 0 (got {time_limit:g})",
-                        field="--time-limit")
+    if time_limit is not None and not 0 < time_limit <= MAX_TIME_LIMIT_S:  # nan, inf: refused
+        raise UserError(f"must be a number of seconds above 0 and at most {MAX_TIME_LIMIT_S:g} "
+                        f"(got {time_limit:g})", field="--time-limit")
     check_scorers(extractors or [], graders or [])
-    run_dir = RunDir.existing(path, to="grade")
-    with run_dir.writing():
-        resolved = run_dir.stored_resolved().with_scorers(
-            extractors or [], graders or [], _llm_extractor_spec(llm_model))
-        run_dir.record_config(resolved)
-        # No key: the next `tunegap run` scores again under its own config.
-        run_dir.score(resolved, limit_s=time_limit or DEFAULT_LIMIT_S)
-        return run_dir.report(resolved)
+    with one_line_faults(Path(path)):  # a full disk or a damaged store: one line
+        run_dir = RunDir.existing(path, to="grade")
+        with run_dir.writing():
+            resolved = run_dir.stored_resolved().with_scorers(
+                extractors or [], graders or [], _llm_extractor_spec(llm_model))
+            run_dir.record_config(resolved)
+            # No key: the next `tunegap run` scores again under its own config.
+            run_dir.score(resolved, limit_s=time_limit or DEFAULT_LIMIT_S)
+            return run_dir.report(resolved)
 
 
 def _llm_extractor_spec(llm_model: str | None) -> ModelSpec | None:

@@ -4,6 +4,7 @@ templates against GSM8K (`--check-gsm-symbolic DIR`)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -29,7 +30,9 @@ def write_variants(benchmark: str, kinds: list[str], variants: int, seed: int, o
     from rich.progress import Progress
 
     from tunegap.config import PerturbSpec
+    from tunegap.fs_faults import one_line_faults
     from tunegap.perturb.benchmark import Spec, source_items, variants_of
+    from tunegap.report.files import write_lines_atomic
 
     try:
         spec_in = PerturbSpec(source=benchmark, kinds=kinds, variants=variants, seed=seed, seeds=seeds)
@@ -37,17 +40,42 @@ def write_variants(benchmark: str, kinds: list[str], variants: int, seed: int, o
         msg = exc.errors()[0]["msg"] if hasattr(exc, "errors") else str(exc)
         field = "--kinds" if "kind" in msg else "--benchmark"
         raise UserError(msg.removeprefix("Value error, "), field=field) from None
+    if not 1 <= variants <= MAX_VARIANTS:
+        raise UserError(f"must be between 1 and {MAX_VARIANTS} (got {variants})",
+                        field="--variants")
+    out = Path(out)
+    _check_out(out)
     spec = Spec(spec_in.set_name, benchmark, tuple(kinds), variants, seed, seeds)
     originals = source_items(spec, data_dir)
     total = len(originals) * len(kinds) * variants
+    if total > MAX_TOTAL:
+        raise UserError(f"{len(originals)} items x {len(kinds)} kinds x {variants} variants = "
+                        f"{total} variants, more than {MAX_TOTAL}: lower --variants or pass "
+                        "--seeds N", field="--variants")
     with Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task(f"perturbing {benchmark}", total=total)
         items = variants_of(originals, spec, data_dir, progress=lambda k: bar.advance(task, k))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as fh:
-        for ex in items:
-            fh.write(json.dumps(ex.to_dict(), sort_keys=True, ensure_ascii=False) + "\n")
+    with one_line_faults(out):  # written whole or not at all (a full disk leaves no half file)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_lines_atomic(out, (json.dumps(ex.to_dict(), sort_keys=True, ensure_ascii=False)
+                                 + "\n" for ex in items))
     return len(items)
+
+
+MAX_VARIANTS = 1000  # per item and kind; far past any use, short of filling a disk
+MAX_TOTAL = 1_000_000  # variants in one file
+
+
+def _check_out(out: Path) -> None:
+    """Before any work: --out can be written as a file."""
+    if out.is_dir():
+        raise UserError("--out is a directory: give a file name (e.g. variants.jsonl)",
+                        file=str(out))
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise UserError("cannot write --out: its folder is not writable", file=str(out))
 
 
 def _kinds(values: Optional[list[str]]) -> list[str]:
@@ -57,7 +85,7 @@ def _kinds(values: Optional[list[str]]) -> list[str]:
 def perturb(
     benchmark: Optional[str] = typer.Option(None, "--benchmark", help="source benchmark"),
     kinds: Optional[list[str]] = typer.Option(None, "--kinds", help="kinds, comma-separated or repeated"),
-    variants: int = typer.Option(1, "--variants", min=1, help="variants per item and kind"),
+    variants: int = typer.Option(1, "--variants", help="variants per item and kind (1 to 1000)"),
     seed: int = typer.Option(0, "--seed"),
     seeds: Optional[int] = typer.Option(None, "--seeds", min=1, help="only the first N items"),
     out: Optional[Path] = typer.Option(None, "--out", help="FILE.jsonl"),

@@ -90,8 +90,12 @@ def read_jsonl(path: Path, *,
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise UserError(f"not valid JSON ({exc.msg})", file=str(path), row=lineno) from None
+            except RecursionError:
+                raise UserError(TOO_DEEP, file=str(path), row=lineno) from None
             if not isinstance(row, dict):
                 raise UserError("a row must be a JSON object", file=str(path), row=lineno)
+            if "\\u" in line:  # only an escape can spell a lone surrogate
+                check_surrogates(row, RowRef(str(path), lineno))
             _check_required(RowRef(str(path), lineno), row, required)
             yield lineno, row
 
@@ -146,12 +150,49 @@ def read_json(path: Path) -> Any:
     with _open_binary(require_file(path)) as fh:
         data = fh.read()
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        value = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise UserError(f"not UTF-8 text (byte {exc.start})", file=str(path),
                         row=data[: exc.start].count(b"\n") + 1) from None
     except json.JSONDecodeError as exc:
         raise UserError(f"not valid JSON ({exc.msg})", file=str(path), row=exc.lineno) from None
+    except RecursionError:
+        raise UserError(TOO_DEEP, file=str(path)) from None
+    if b"\\u" in data:
+        check_surrogates(value, RowRef(str(path), 1))
+    return value
+
+
+TOO_DEEP = "JSON nested too deeply (more levels than Python can read)"
+
+
+def _surrogate_field(value: Any, name: str | None) -> str | None:
+    """The field (dotted path) of the first string holding a lone surrogate, else None.
+    Iterative: a value nested thousands deep must not overflow the stack here either."""
+    stack: list[tuple[Any, str | None]] = [(value, name)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return where or "?"
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                stack.append((k, where))
+                stack.append((v, f"{where}.{k}" if where else str(k)))
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}.{i}" if where else str(i)) for i, v in enumerate(item))
+    return None
+
+
+def check_surrogates(value: Any, ref: RowRef) -> None:
+    """A lone surrogate (JSON "\\ud800") is not text: UTF-8 cannot hold it, so it would fail
+    the store's first write. Refused here, at its row and field, before anything is written."""
+    field = _surrogate_field(value, None)
+    if field is not None:
+        raise ref.error("holds a lone surrogate escape (\\ud800-\\udfff without its pair), "
+                        "which is not text", field=field)
 
 
 # ---------------------------------------------------------------- field readers

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tunegap.grade.base import TIMEOUT, Grade
-from tunegap.grade.worker import EXTRACT
+from tunegap.grade.worker import EXTRACT, PARENT_ENV
 from tunegap.types import AnswerFormat, Example
 
 DEFAULT_LIMIT_S = 5.0
@@ -54,11 +54,30 @@ class WorkerDied(RuntimeError):
     pass
 
 
+_spawner_lock = threading.Lock()
+_spawner: ThreadPoolExecutor | None = None
+
+
+def _spawn(argv: list[str], **kwargs: Any) -> subprocess.Popen:
+    """Popen from a thread that lives as long as the process: a worker asks the kernel to kill
+    it when the thread that started it ends (PR_SET_PDEATHSIG, grade/worker.py), and the pool's
+    own threads end after every grade_many."""
+    global _spawner
+    if threading.current_thread() is threading.main_thread():
+        return subprocess.Popen(argv, **kwargs)
+    with _spawner_lock:
+        if _spawner is None:  # one thread, never shut down (it idles between spawns)
+            _spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grader-spawner")
+        spawner = _spawner
+    return spawner.submit(subprocess.Popen, argv, **kwargs).result()
+
+
 class _Worker:
     def __init__(self, warm: Sequence[str] = ()) -> None:
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        self.proc = subprocess.Popen([sys.executable, "-m", "tunegap.grade.worker", *warm],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
+                   **{PARENT_ENV: str(os.getpid())})
+        self.proc = _spawn([sys.executable, "-m", "tunegap.grade.worker", *warm],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self._buf = b""
         self._sel = selectors.DefaultSelector()
         self._sel.register(self.proc.stdout, selectors.EVENT_READ)

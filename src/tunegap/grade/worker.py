@@ -41,15 +41,41 @@ def _resolve(name: str):
     return lambda a, t, e: grade_now(name, a, t, e)
 
 
+PARENT_ENV = "TUNEGAP_GRADER_PARENT"  # the PID of the run that started this worker
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _kernel_kills_with_parent() -> bool:
+    """Ask Linux to SIGKILL this process when the thread that started it ends: the kernel does
+    it, so it works while C code holds the interpreter lock (math-verify on 10^{10^{10^{10}}}),
+    when no Python thread can run. The parent starts workers from a thread that lives as long
+    as the process (grade/limits.py)."""
+    import signal
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
 def _exit_with_parent(poll_s: float = 0.2) -> None:
     """A worker busy on one item never reads its closed stdin: if the run that started it is
-    killed (even by SIGKILL), a watchdog thread notices the new parent and ends the process,
-    so no grader outlives its run at 100 % CPU."""
+    killed (even by SIGKILL), the worker ends too, so no grader outlives its run at 100 % CPU.
+    On Linux the kernel kills it (even inside C code); elsewhere, or as a second guard, a
+    watchdog thread notices the new parent."""
     import os
     import threading
     import time
 
-    parent = os.getppid()
+    parent = int(os.environ.get(PARENT_ENV) or os.getppid())
+    _kernel_kills_with_parent()
+    if os.getppid() != parent:  # the run died before the kernel was asked to watch it
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -27,6 +27,7 @@ from tunegap.config import (
     SettingSpec,
 )
 from tunegap.data import BENCHMARKS, get_benchmark
+from tunegap.data.io import check_surrogates
 from tunegap.errors import UserError
 from tunegap.importing.sources import ImportedSample, Source
 from tunegap.plan import PlanItem, plan_rows
@@ -155,14 +156,40 @@ def _samples_per_side(grouped: dict[tuple[str, str], list[ImportedSample]]) -> d
     for (side, _item), samples in grouped.items():
         counts[side][len(samples)] += 1
     per_side = {side: c.most_common(1)[0][0] for side, c in counts.items()}
-    odd = [(s[0].ref.line, item, side, len(s)) for (side, item), s in grouped.items()
-           if len(s) != per_side[side]]
+    odd = []
+    for (side, item), group in grouped.items():
+        n, most = len(group), per_side[side]
+        if n == most:
+            continue
+        # An item with too many samples is pointed at by its first extra row (a duplicated
+        # row is found at its own line); one with too few by its first row.
+        at = group[most] if n > most else group[0]
+        odd.append((at.ref.file, at.ref.line, item, side, n, at, group))
     if odd:
-        _line, item, side, n = min(odd)
-        first = grouped[(side, item)][0]
-        raise first.ref.error(f"item '{item}' has {n} samples, most {side} items have "
-                              f"{per_side[side]}", field="sample_index")
+        _file, _line, item, side, n, at, group = min(odd, key=lambda o: (o[0], o[1]))
+        same = next((s for s in group if s is not at and s.output == at.output
+                     and s.ref.line < at.ref.line), None)
+        if same is not None and n > per_side[side]:
+            raise at.ref.error(f"duplicate row: {side} item '{item}' has the same output on "
+                               f"{same.ref.file} line {same.ref.line}", field="item_id")
+        raise at.ref.error(f"item '{item}' has {n} samples, most {side} items have "
+                           f"{per_side[side]}", field="sample_index")
     return per_side
+
+
+def check_distinct_files(sources: Sequence[Source]) -> None:
+    """The same file (by content) given twice would count each row twice, or pair a model's
+    outputs with themselves as base and instruct: refused."""
+    from tunegap.importing.sources import file_sha256
+
+    seen: dict[str, Path] = {}
+    for src in sources:
+        digest = file_sha256(src.path)
+        if digest in seen:
+            raise UserError(f"the same file as {seen[digest]} (identical content): give each "
+                            "file once, and different files for base and instruct",
+                            file=str(src.path))
+        seen[digest] = src.path
 
 
 def plan_import(sources: Sequence[Source], opts: ImportOptions
@@ -170,7 +197,11 @@ def plan_import(sources: Sequence[Source], opts: ImportOptions
     """Everything the store needs, checked: (config, plan items, generations by request key,
     warnings). Raises UserError (file, line, field) on bad input; writes nothing."""
     warnings: list[str] = []
+    check_distinct_files(sources)
     samples = [s for src in sources for s in src.samples]
+    for s in samples:  # inspect logs reach here without data/io's check
+        check_surrogates({"item_id": s.item_id, "question": s.question, "target": s.target,
+                          "prompt": s.prompt, "model": s.model}, s.ref)
     if not samples:
         raise UserError("nothing to import: the files hold no generations",
                         file=str(sources[0].path) if sources else None)
@@ -240,45 +271,102 @@ def plan_import(sources: Sequence[Source], opts: ImportOptions
 
 
 def write_import(sources: Sequence[Source], opts: ImportOptions, argv: Sequence[str]):
-    """Build the run directory at opts.out; returns (Results, warnings)."""
+    """Build the run directory at opts.out; returns (Results, warnings).
+
+    The store is built and scored beside --out under `.OUT.importing-PID`, locked while it is
+    written (a second import into the same --out is refused; a killed import's folder is
+    removed by the next one), renamed into place, and reported there: the report names the
+    run's own folder, and the attempt is finished before the report is written."""
+    from tunegap.fs_faults import one_line_faults
     from tunegap.resolved import resolve
     from tunegap.rundir import Meta, RunDir
     from tunegap.scoring import check_scorers
 
     out = Path(opts.out)
+    if out.is_symlink():
+        raise UserError("the output directory is a symbolic link: give the real path (an import "
+                        "never writes through a link)", file=str(out))
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UserError("the output directory exists and is not empty: import into a new one",
                         file=str(out))
     config, items, gens, warnings = plan_import(sources, opts)
     resolved = resolve(config)
     check_scorers(resolved.extractors, resolved.graders)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.importing-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        run_dir = RunDir(tmp)
-        try:
-            run_dir.record_config(resolved)
-            run_dir.set(Meta.PROVENANCE, provenance(sources))
-            attempt = run_dir.store.begin_attempt(list(argv))
-            run_dir.set_plan(plan_rows(items))
-            run_dir.store.save_generations(attempt, [(it.request, gens[it.request.key])
-                                                     for it in items])
-            run_dir.set(Meta.COUNTS, {"plan_items": len(items), "unique_requests": len(gens),
-                                      "requests_sent_last_attempt": 0})
-            run_dir.score(resolved)
-            results = run_dir.report(resolved)
-            run_dir.store.finish_attempt(attempt)
-        finally:
-            run_dir.close()
-        if out.exists():
-            out.rmdir()  # empty, checked above
-        os.replace(tmp, out)
-    except BaseException:
+    with one_line_faults(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(out.parent, os.W_OK | os.X_OK):
+            raise UserError("cannot create the output directory: its folder is not writable",
+                            file=str(out.parent))
+        tmp = out.parent / f".{out.name}.importing-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    results.run_dir = out
+        try:
+            building = RunDir(tmp)
+            with building.writing():
+                _refuse_concurrent(out, tmp)
+                building.record_config(resolved)
+                building.set(Meta.PROVENANCE, provenance(sources))
+                attempt = building.store.begin_attempt(list(argv))
+                building.set_plan(plan_rows(items))
+                building.store.save_generations(attempt, [(it.request, gens[it.request.key])
+                                                          for it in items])
+                building.set(Meta.COUNTS, {"plan_items": len(items), "unique_requests": len(gens),
+                                           "requests_sent_last_attempt": 0})
+                building.score(resolved)
+                building.store.finish_attempt(attempt)  # generated (elsewhere) and graded
+                building.close()
+                _move_into_place(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        # From here the run directory is whole: a failing report leaves it marked incomplete
+        # (report/__init__.py), to be rebuilt with `tunegap report`.
+        run_dir = RunDir.existing(out, to="report")
+        with run_dir.writing():
+            results = run_dir.report(resolved)
     return results, warnings
+
+
+def _refuse_concurrent(out: Path, mine: Path) -> None:
+    """Another import writing the same --out holds the lock of its `.OUT.importing-PID`: refuse.
+    An importing folder beside it whose lock is free (for any --out in this folder) was left by
+    a killed import: removed (it can hold a whole store)."""
+    import fcntl
+    import re
+
+    from tunegap.runlock import LOCK_NAME
+
+    pattern = re.compile(r"^\.(?P<name>.+)\.importing-\d+$")
+    for other in out.parent.glob(".*.importing-*"):
+        m = pattern.match(other.name)
+        if other == mine or m is None or not other.is_dir() or other.is_symlink():
+            continue
+        try:
+            fd = os.open(other / LOCK_NAME, os.O_RDWR)
+        except OSError:  # killed before it took its lock
+            shutil.rmtree(other, ignore_errors=True)
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # a live import
+            if m.group("name") != out.name:
+                continue
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise UserError(f"another tunegap import (PID {holder}) is writing this output "
+                            "directory: wait for it, or use another --out", file=str(out)) from None
+        finally:
+            os.close(fd)
+        shutil.rmtree(other, ignore_errors=True)
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    """Rename the finished folder to --out; --out made meanwhile by someone else is refused."""
+    try:
+        if out.is_dir() and not out.is_symlink() and not any(out.iterdir()):
+            out.rmdir()  # empty: checked before the import started, and again now
+        os.rename(tmp, out)
+    except OSError as exc:
+        raise UserError(f"the output directory was created by another process during the "
+                        f"import ({exc.strerror}): import into a new one", file=str(out)) from None
 
 
 def provenance(sources: Sequence[Source]) -> dict[str, Any]:

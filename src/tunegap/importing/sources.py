@@ -102,18 +102,23 @@ def read_lm_eval(path: Path, side: str) -> Source:
     m = _SAMPLES_NAME.match(path.name)
     task = m.group("task") if m else None
     samples: list[ImportedSample] = []
-    seen: set[str] = set()
+    seen: dict[str, tuple[RowRef, list[str]]] = {}
     generation: dict[str, Any] = {}
     for ref, row in jsonl_rows(path, required=("doc_id", "resps")):
         doc_id = str(row["doc_id"])
-        if doc_id in seen:
-            continue
-        seen.add(doc_id)
         resps = row["resps"]
         if not (isinstance(resps, list) and resps and isinstance(resps[0], list)
                 and all(isinstance(x, str) for x in resps[0])):
             raise ref.error("expected a list of generated strings in resps[0] (a "
                             "generate_until task)", field="resps")
+        if doc_id in seen:  # another filter's line of the same document: same generations
+            first, outputs = seen[doc_id]
+            if resps[0] != outputs:
+                raise ref.error(f"doc_id {doc_id} appears again with different generations "
+                                f"(first on line {first.line}): which is the model's answer is "
+                                "ambiguous", field="resps")
+            continue
+        seen[doc_id] = (ref, list(resps[0]))
         prompt, kwargs = _lm_eval_prompt(row.get("arguments"))
         generation = generation or kwargs
         target = row.get("target")
@@ -138,8 +143,10 @@ def _lm_eval_results_beside(src: Source) -> None:
         return
     try:
         data = json.loads(results.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+    except (OSError, ValueError, RecursionError):  # JSON and UTF-8 errors are ValueErrors
         return  # provenance only: a damaged summary does not block the import
+    if not isinstance(data, dict):
+        return
     src.version = data.get("lm_eval_version")
     src.model = data.get("model_name")
     shots = (data.get("n-shot") or {}).get(src.task or "")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tunegap.records import SampleRecord
 from tunegap.report.browser import BrowserData
-from tunegap.report.files import write_atomic, write_lines_atomic
+from tunegap.report.files import umask, write_atomic, write_lines_atomic
 from tunegap.report.lines import item_lines, sample_lines
 from tunegap.report.markdown import tables_markdown
 from tunegap.report.paper import all_tables
@@ -21,6 +21,13 @@ from tunegap.report.table import RENDERERS
 from tunegap.results import Results
 
 HTML_NAME = "report.html"
+# Present while a report set is being (re)written; left behind when the writer is killed or
+# fails (a full disk), so a set mixing files of two reports never passes for a complete one.
+INCOMPLETE_NAME = "REPORT-INCOMPLETE.txt"
+INCOMPLETE_TEXT = (
+    "This report set is incomplete: tunegap was writing it when it stopped (killed, "
+    "interrupted or out of disk space).\nIts files may come from different runs or configs "
+    "and must not be read together.\nRebuild it with: tunegap report {run_dir}\n")
 
 
 def results_json(results: Results) -> str:
@@ -30,7 +37,7 @@ def results_json(results: Results) -> str:
 def _replace_dir(final: Path, build) -> None:
     """Build a folder beside `final`, then swap it in: no stale table or plot survives."""
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
-    tmp.chmod(0o755)  # mkdtemp's 0700 would hide the folder from other users
+    tmp.chmod(0o777 & ~umask())  # mkdtemp's 0700 would hide the folder; the umask decides
     try:
         out = build(tmp)
         old = final.with_name(f".{final.name}.old")
@@ -64,6 +71,8 @@ def write_report(results: Results, samples: Iterable[SampleRecord]) -> None:
 
     run_dir = Path(results.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
+    marker = run_dir / INCOMPLETE_NAME
+    write_atomic(marker, INCOMPLETE_TEXT.format(run_dir=run_dir))  # before the first file
     write_atomic(run_dir / "results.json", results_json(results))
     write_lines_atomic(run_dir / "items.jsonl", item_lines(results))
     browser = BrowserData(results, run_dir)
@@ -75,6 +84,7 @@ def write_report(results: Results, samples: Iterable[SampleRecord]) -> None:
         write_lines_atomic(run_dir / HTML_NAME, page(results, tables, plots, browser))
     finally:
         browser.close()
+    marker.unlink()  # every file of the set is from this report
 
 
-__all__ = ["HTML_NAME", "results_json", "write_report"]
+__all__ = ["HTML_NAME", "INCOMPLETE_NAME", "results_json", "write_report"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -34,12 +35,24 @@ MIN_CUT, MAX_CUT = 240, 6_000
 GROUP_KEYS = ("category", "perturbation", "subject")  # the "category / kind" filter
 
 
+# Bidirectional controls: an override, embedding, isolate or mark in model text can make the
+# browser draw "12" as "21". On the page each is shown as a visible [U+XXXX] instead, so the
+# digits read in the order the model wrote them (samples.jsonl keeps the text as written).
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible_bidi(match: re.Match) -> str:
+    return f"[U+{ord(match.group()):04X}]"
+
+
 def safe_json(obj: Any) -> str:
     """JSON that can sit inside <script type="application/json">: `<`, `>` and `&` become
-    \\u escapes (no `</script>`, no `<!--`), and so do U+2028/U+2029."""
+    \\u escapes (no `</script>`, no `<!--`), and so do U+2028/U+2029; bidirectional controls
+    become visible [U+XXXX] text."""
     s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     s = (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
          .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    s = BIDI_CONTROLS.sub(_visible_bidi, s)
     try:
         s.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate in model text

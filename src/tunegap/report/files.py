@@ -19,14 +19,14 @@ def write_lines_atomic(path: Path, chunks: Iterable[str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for chunk in chunks:
                 fh.write(chunk)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide reports from colleagues
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp's 0600 would hide reports from colleagues
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _umask() -> int:
+def umask() -> int:
     """The process umask (read by setting and restoring it: there is no getter)."""
     mask = os.umask(0o022)
     os.umask(mask)

@@ -251,8 +251,9 @@ def read_template(path: Path, family: str = "") -> SymbolicTemplate:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         annotated = data["question_annotated"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise UserError(f"not a GSM-Symbolic template ({exc})", file=str(path)) from None
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise UserError(f"not a GSM-Symbolic template ({type(exc).__name__}: "
+                        f"{str(exc)[:120]})", file=str(path)) from None
     body, _, rest = annotated.partition("#init:")
     init_text, _, rest = rest.partition("#conditions:")
     cond_text, answer = rest, ""
