@@ -24,6 +24,7 @@ from tunegap.data.files import data_files
 from tunegap.errors import UserError
 from tunegap.fs_faults import one_line_faults
 from tunegap.plan import build_plan, plan_rows, unique_requests
+from tunegap.progress_lines import stage
 from tunegap.resolved import Resolved, resolve
 from tunegap.rundir import STORE_NAME, Meta, RunDir
 
