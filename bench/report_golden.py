@@ -133,8 +133,8 @@ def diff(golden: Path, lines: int = 40) -> int:
             print(f"{name}: identical")
             continue
         bad += name in BYTE_IDENTICAL
-        old = a.read_text(encoding="utf-8").replace(str(golden / "run"), "RUN").splitlines()
-        new = b.read_text(encoding="utf-8").replace(str(run), "RUN").splitlines()
+        old, new = (x.read_text(encoding="utf-8").replace(str(run), "RUN")
+                    .replace(str(golden / "run"), "RUN").splitlines() for x in (a, b))
         if name.endswith(".html"):  # one long line per chunk: split at tags to see the change
             old = "\n".join(old).replace("><", ">\n<").splitlines()
             new = "\n".join(new).replace("><", ">\n<").splitlines()

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from tunegap.analysis.items import BY_SIDE
 from tunegap.records import SampleRecord
+from tunegap.report.lines import read_extractors
 from tunegap.results import Results
 
 OUTCOME_CODE = {"correct": "c", "wrong": "w", "missing": "m", "n/a": "n", "timeout": "t",
@@ -75,10 +76,8 @@ class BrowserData:
     """Collects the browser's data from the records stream (`tap`), then writes it (`write`)."""
 
     def __init__(self, results: Results, tmp_dir: Path):
-        cfg = results.config
         self.results = results
-        self.extractors = list(dict.fromkeys([*cfg.extractors,
-                                              *(cfg.extractor_by_side or {}).values()]))
+        self.extractors = read_extractors(results.resolved)
         self.graders = results.graders
         self.score_cols = results.extractors  # with by-side: the scores' extractor columns
         sides = {}
@@ -174,7 +173,7 @@ class BrowserData:
                                 c.grader))] = {"n": c.n, "b": c.base_only, "c": c.instruct_only}
         return {
             "extractors": self.extractors, "graders": self.graders, "scoreCols": self.score_cols,
-            "bySide": r.config.extractor_by_side or {}, "bySideName": BY_SIDE,
+            "bySide": dict(r.resolved.by_side or {}), "bySideName": BY_SIDE,
             "primary": {"extractor": r.primary_extractor,
                         "graders": {b: r.primary_grader(b) for b in self.dims["benchmark"]}},
             "dims": self.dims, "comparisons": comps, "cut": self.cut,

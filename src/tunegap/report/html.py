@@ -74,7 +74,7 @@ def data_hashes(results: Results) -> list[tuple[str, str, str]]:
 
 
 def provenance(results: Results) -> str:
-    cfg = results.config
+    cfg = results.resolved
     ver = versions()
     models = "".join(
         f"<li>{e(p.label)}: base <code>{e(p.base.name)}</code> "
@@ -152,7 +152,7 @@ has them whole.</p>
 
 def page(results: Results, tables: list[Table], plots: list[Plot],
          browser: BrowserData) -> Iterator[str]:
-    name = results.config.name
+    name = results.name
     yield ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
            '<meta name="viewport" content="width=device-width, initial-scale=1">'

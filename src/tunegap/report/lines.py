@@ -17,7 +17,7 @@ def _line(obj: dict) -> str:
 
 
 def item_lines(results: Results) -> Iterator[str]:
-    cluster_by = results.config.cluster_by
+    cluster_by = results.resolved.cluster_by
     for it in results.items:
         c = it.cell
         yield _line({
@@ -30,9 +30,13 @@ def item_lines(results: Results) -> Iterator[str]:
         })
 
 
+def read_extractors(resolved) -> list[str]:
+    """The extractors whose answers a sample carries: the configured ones and the by-side ones."""
+    return list(dict.fromkeys([*resolved.extractors, *(resolved.by_side or {}).values()]))
+
+
 def sample_lines(records: Iterable[SampleRecord], results: Results) -> Iterator[str]:
-    extractors = list(dict.fromkeys([*results.config.extractors,
-                                     *(results.config.extractor_by_side or {}).values()]))
+    extractors = read_extractors(results.resolved)
     graders = results.graders
     params_dicts: dict = {}  # one dict per distinct SamplingParams, not per sample
     for r in records:

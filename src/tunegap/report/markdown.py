@@ -132,7 +132,7 @@ def robustness_tables(results: Results) -> str:
 
 
 def tables_markdown(results: Results) -> str:
-    parts = [f"# tunegap results: {results.config.name}\n"]
+    parts = [f"# tunegap results: {results.name}\n"]
     if results.caveat:
         parts.append(f"> **Caveat.** {results.caveat}\n")
     incomplete = [c for c in results.cells if not c.complete]
