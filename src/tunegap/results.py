@@ -60,15 +60,23 @@ class Headline:
         return row.extractor == self.extractor and row.grader == self.graders.get(row.benchmark)
 
 
-def choose_headline(comparisons: Sequence[Comparison], resolved: Resolved) -> Headline:
+def benchmark_of(name: str) -> Any:
+    """The registered Benchmark of a name (its title, its preferred graders), or None (a
+    perturbed set, a benchmark of an imported run this process does not know)."""
     from tunegap.data import BENCHMARKS
 
+    if name not in BENCHMARKS:
+        return None
+    return BENCHMARKS.get(name) if hasattr(BENCHMARKS, "names") else BENCHMARKS[name]
+
+
+def choose_headline(comparisons: Sequence[Comparison], resolved: Resolved) -> Headline:
     ext = resolved.summary_extractor
     graders = list(resolved.graders)
     grader_of = {}
     for bench in dict.fromkeys(c.benchmark for c in comparisons):
         judged = {c.grader for c in comparisons if c.benchmark == bench}
-        own = BENCHMARKS[bench].graders if bench in BENCHMARKS else ()
+        own = bench_.graders if (bench_ := benchmark_of(bench)) is not None else ()
         grader_of[bench] = next((g for g in [*own, *graders] if g in graders and g in judged),
                                 graders[0])
     chosen = [c for c in comparisons if c.extractor == ext and c.grader == grader_of[c.benchmark]]

@@ -91,19 +91,16 @@ def _provenance(store: Store) -> dict[str, Any]:
 def report_store(store: Store, run_dir: Path, config: RunConfig | None = None) -> Results:
     """records → Results → report files. The only place that hands store records to the
     analysis and the report writers."""
-    from tunegap.report import write_report
-    from tunegap.results import build_results
+    from tunegap.report import report_run
 
     config = config or stored_config(store)
     if store.sample_count() == 0:
         raise UserError("the run has no generations yet: nothing to report", file=str(run_dir))
     store.set_meta(reuse.REPORTED, None)  # a writer killed from here on leaves no stale key
-    results = build_results(store.records(), config, run_dir, planned=store.plan_counts(),
-                            counts=store.get_meta("counts", {}),
-                            provenance=_provenance(store),
-                            attempt=store.last_attempt())
     clean_temporaries(Path(run_dir))
-    write_report(results, store.records(full=True))
+    results = report_run(store.records(full=True), config, run_dir, planned=store.plan_counts(),
+                         counts=store.get_meta("counts", {}), provenance=_provenance(store),
+                         attempt=store.last_attempt())
     store.set_meta("summary", results.summary())
     return results
 

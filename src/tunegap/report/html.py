@@ -166,6 +166,7 @@ def page(results: Results, tables: list[Table], plots: list[Plot],
            '<a href="#summary">summary</a><a href="#plots">plots</a><a href="#tables">tables</a>'
            '<a href="#browser">sample browser</a><a href="#provenance">provenance</a></nav>'
            "</header>")
+    tables = [t for t in tables if "report.html" in t.outputs]  # the headline first
     yield f'<section id="summary"><h2>Summary</h2>{summary(results)}'
     if tables:
         yield f'<div class="scroll">{to_html(tables[0])}</div>'
@@ -183,5 +184,5 @@ def page(results: Results, tables: list[Table], plots: list[Plot],
     yield f'<section id="browser"><h2>Paired sample browser</h2>{BROWSER}</section>'
     yield f'<section id="provenance"><h2>Provenance</h2>{provenance(results)}</section>'
     yield '<script type="application/json" id="tg-data">'
-    yield from browser.chunks()
+    yield from browser.chunks(results)
     yield f"</script><script>{JS}</script></body></html>\n"

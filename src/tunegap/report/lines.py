@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from tunegap.analysis.compare import cluster_of
 from tunegap.records import SampleRecord
+from tunegap.resolved import Resolved
 from tunegap.results import Results
 
 
@@ -35,9 +36,9 @@ def read_extractors(resolved) -> list[str]:
     return list(dict.fromkeys([*resolved.extractors, *(resolved.by_side or {}).values()]))
 
 
-def sample_lines(records: Iterable[SampleRecord], results: Results) -> Iterator[str]:
-    extractors = read_extractors(results.resolved)
-    graders = results.graders
+def sample_lines(records: Iterable[SampleRecord], resolved: Resolved) -> Iterator[str]:
+    extractors = read_extractors(resolved)
+    graders = list(resolved.graders)
     params_dicts: dict = {}  # one dict per distinct SamplingParams, not per sample
     for r in records:
         c = r.cell
