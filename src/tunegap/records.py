@@ -16,6 +16,9 @@ from tunegap.types import AnswerFormat, Example, FinishReason, GradeStatus, Samp
 # missing (no answer extracted), n/a (the grader does not apply to the item), timeout / error
 # (the grader or extractor ran past its limit or failed), unparsable (the answer is not a value).
 Outcome = Literal["correct", "wrong", "missing", "n/a", "timeout", "error", "unparsable"]
+# Each outcome's one-letter code in report.html's sample data (its script reads the letters).
+OUTCOME_CODE = {"correct": "c", "wrong": "w", "missing": "m", "n/a": "n", "timeout": "t",
+                "error": "e", "unparsable": "u"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,13 +20,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from tunegap.records import SampleRecord
+from tunegap.records import OUTCOME_CODE, SampleRecord
 from tunegap.report.lines import read_extractors
 from tunegap.resolved import BY_SIDE, Resolved
 from tunegap.results import Results
 
-OUTCOME_CODE = {"correct": "c", "wrong": "w", "missing": "m", "n/a": "n", "timeout": "t",
-                "error": "e", "unparsable": "u"}
 NOT_GRADED = "."
 # Characters of model text the whole page may carry (outputs, prompts, questions); per-field
 # limits follow from the run's size, within [MIN_CUT, MAX_CUT].
