@@ -140,6 +140,9 @@ def diff(golden: Path, lines: int = 40) -> int:
             new = "\n".join(new).replace("><", ">\n<").splitlines()
         d = list(difflib.unified_diff(old, new, f"before/{name}", f"after/{name}", n=0,
                                       lineterm=""))
+        if not d:
+            print(f"{name}: identical but for the run directory's path")
+            continue
         print(f"{name}: DIFFERS ({len(d)} diff lines)")
         print("\n".join(x[:300] for x in d[:lines]))
     print(f"terminal summary (golden {golden / 'stdout.txt'}, now {work / 'stdout.txt'})")

@@ -81,6 +81,12 @@ def test_toy_metric_statistic_table_and_plot_reach_every_output(tmp_path, regist
         "instruct_above": sum(i > b for i, b in zip(inst, base)),
         "mean_gap": pytest.approx(sum(inst) / 6 - sum(base) / 6)}
     assert toy["statistics"]["toy_wins"]["instruct_above"] == 2.0
+    from importlib import resources
+
+    import jsonschema
+
+    schema = resources.files("tunegap") / "report" / "results.schema.json"
+    jsonschema.validate(data, json.loads(schema.read_text()))  # the documented schema holds
 
     # The table (and the statistics table): tables.md, tables/ in three formats, report.html.
     md = (run / "tables.md").read_text()
