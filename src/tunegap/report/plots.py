@@ -28,6 +28,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from tunegap.analysis.metrics import Metric  # noqa: E402
 from tunegap.registry import Registry  # noqa: E402
 from tunegap.report.paper import bench_title, setting_title  # noqa: E402
+from tunegap.report.table import fmt  # noqa: E402
 from tunegap.results import Results  # noqa: E402
 
 INSTRUCT, BASE = "#1f5fa8", "#e07b22"  # one colour per side in every figure
@@ -186,8 +187,7 @@ def agreement(results: Results, out_dir: Path) -> Plot | None:
             share = 100 * v / a.n if a.n else 0
             ax.barh(y, share, left=left, color=colour, label=name if y == 0 else None)
             left += share
-        kappa = f"{a.kappa:.2f}" if _finite(a.kappa) else "n/a"
-        ax.text(101, y, f"κ {kappa}", va="center", fontsize=7)
+        ax.text(101, y, f"κ {fmt(a.kappa)}", va="center", fontsize=7)
         labels.append(_short(bench_title(a.benchmark), setting_title(a.setting), a.decoding,
                              a.extractor, f"{a.grader_a} vs {a.grader_b}"))
     ax.set_yticks(range(len(rows)), labels, fontsize=7)
