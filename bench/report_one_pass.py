@@ -3,7 +3,7 @@ samples.jsonl and the sample browser on their way into the analysis) against the
 composition it replaced (build_results over a light read, then write_report over a full read),
 on the same stored scripted run, alternating, in this process.
 
-    python bench/report_one_pass.py [--dir /tmp/tunegap-one-pass] [--items 400] [--repeats 3]
+    python -m bench.report_one_pass [--dir /tmp/tunegap-one-pass] [--items 400] [--repeats 3]
 
 Prints each arm's median wall time and the ratio one-pass / two-read (below 1: faster).
 """
