@@ -81,8 +81,13 @@ def print_summary(summary: dict, run_dir) -> None:
                    for j in range(len(t.columns))]
         for col, num in zip(t.columns, numeric):
             table.add_column(col, justify="right" if num else "left")
+        # A column with marks pads the unmarked numbers, so that the digits line up.
+        marked = [any(isinstance(r[j], Num) and r[j].mark for r in t.rows)
+                  for j in range(len(t.columns))]
         for r in t.rows:
-            table.add_row(*(escape(text(c)) for c in r))
+            table.add_row(*(escape(text(c) + (" " if pad and isinstance(c, Num) and
+                                              text(c) == text(Num(c.value)) else ""))
+                            for c, pad in zip(r, marked)))
         out.print(table)
     out.print(f"Report: {run_dir / 'report.html'} · {run_dir / 'tables.md'} · "
               f"{run_dir / 'results.json'} · {run_dir / 'tables'}/ · {run_dir / 'plots'}/ · "
