@@ -71,7 +71,8 @@ def statistics_table(results: Results) -> Table | None:
               columns=["pair", "benchmark", "setting", "decoding", "metric",
                        *[f"{s}: {k}" for s, k in cols]],
               note="Registered statistics of the paired per-item values (0..1 scale); every "
-                   "comparison's are in results.json (`statistics`).")
+                   "comparison's are in results.json (`statistics`).",
+              section="Paired statistics")
     for c in rows:
         t.rows.append([c.pair, c.benchmark, c.setting, c.decoding, str(c.metric),
                        *[Num(c.statistics.get(s, {}).get(k)) for s, k in cols]])
