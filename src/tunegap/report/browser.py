@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from tunegap.records import OUTCOME_CODE, SampleRecord
+from tunegap.records import OUTCOME_CODE, OUTCOME_WORD, SampleRecord
 from tunegap.report.lines import read_extractors
 from tunegap.resolved import BY_SIDE, Resolved
 from tunegap.results import Results
@@ -178,7 +178,7 @@ class BrowserData:
             "bySide": dict(self.resolved.by_side or {}), "bySideName": BY_SIDE,
             "primary": {"extractor": r.primary_extractor,
                         "graders": {b: r.primary_grader(b) for b in self.dims["benchmark"]}},
-            "dims": self.dims, "comparisons": comps, "cut": self.cut,
+            "dims": self.dims, "comparisons": comps, "cut": self.cut, "outcomes": OUTCOME_WORD,
         }
 
     def chunks(self, results: Results) -> Iterator[str]:
