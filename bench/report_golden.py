@@ -107,6 +107,12 @@ def _files(run: Path) -> dict[str, Path]:
     return out
 
 
+def _browser_data(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    start = text.index('id="tg-data">') + len('id="tg-data">')
+    return json.loads(text[start:text.index("</script>", start)])
+
+
 def diff(golden: Path, lines: int = 40) -> int:
     import os
     import tempfile
@@ -145,6 +151,13 @@ def diff(golden: Path, lines: int = 40) -> int:
             continue
         print(f"{name}: DIFFERS ({len(d)} diff lines)")
         print("\n".join(x[:300] for x in d[:lines]))
+        if name == "report.html":  # the browser's data is one line: say which keys differ
+            da, db = _browser_data(a), _browser_data(b)
+            print("  browser data: " + ("identical" if da == db else "meta keys differ: " + ", ".join(
+                sorted(k for k in {*da["meta"], *db["meta"]}
+                       if da["meta"].get(k) != db["meta"].get(k)))
+                + ("; items/sides identical" if (da["items"], da["sides"]) ==
+                   (db["items"], db["sides"]) else "; ITEMS/SIDES DIFFER")))
     print(f"terminal summary (golden {golden / 'stdout.txt'}, now {work / 'stdout.txt'})")
     print("\n".join(difflib.unified_diff(
         (golden / "stdout.txt").read_text().replace(str(golden / "run"), "RUN").splitlines(),
