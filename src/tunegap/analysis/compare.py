@@ -33,7 +33,7 @@ import numpy as np
 from tunegap.analysis.items import ItemScore
 from tunegap.analysis.metrics import ACCURACY, Metric, metric_binary
 from tunegap.analysis.passk import ks_for
-from tunegap.analysis.statistics import plugin_statistics
+from tunegap.analysis.statistics import BUILTIN, STATISTICS, plugin_statistics
 from tunegap.analysis.stats import (
     Z95,
     benjamini_hochberg,
@@ -197,7 +197,7 @@ def _compare_cell(key: tuple, inst: list[ItemScore], base: list[ItemScore],
         binary = all(metric_binary(metric, n, ranked) for n, ranked in kinds)
         i_vals = [it.scores[metric] for it in inst]
         b_vals = [it.scores[metric] for it in base]
-        stats = compare_items(i_vals, b_vals, clusters, binary=binary)
+        stats = STATISTICS.get(BUILTIN)(i_vals, b_vals, clusters, binary=binary)
         out.append(Comparison(*key, metric=metric, **stats,
                               group_key=group[0] if group else None,
                               group=group[1] if group else None,
