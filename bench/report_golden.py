@@ -104,6 +104,7 @@ def make(dest: Path) -> None:
 def _files(run: Path) -> dict[str, Path]:
     out = {n: run / n for n in (*BYTE_IDENTICAL, "tables.md", "report.html")}
     out.update({f"tables/{p.name}": p for p in sorted((run / "tables").iterdir())})
+    out.update({f"plots/{p.name}": p for p in sorted((run / "plots").iterdir())})
     return out
 
 
@@ -139,6 +140,9 @@ def diff(golden: Path, lines: int = 40) -> int:
             print(f"{name}: identical")
             continue
         bad += name in BYTE_IDENTICAL
+        if name.endswith(".png"):
+            print(f"{name}: DIFFERS (image)")
+            continue
         old, new = (x.read_text(encoding="utf-8").replace(str(run), "RUN")
                     .replace(str(golden / "run"), "RUN").splitlines() for x in (a, b))
         if name.endswith(".html"):  # one long line per chunk: split at tags to see the change
