@@ -239,6 +239,11 @@ def test_model_text_is_text_and_no_script_runs(hostile_run, page):
                   f"{json.dumps(s['example_id'] + ' · ' + s['pair'])})")
         detail = page.js("document.getElementById('detail').textContent")
         assert payload in detail
+        # Each grade shows as its outcome's word (records.OUTCOME_WORD, carried in the data).
+        words = page.js("[...document.querySelectorAll('#detail td.ok, #detail td.bad, "
+                        "#detail td.na')].map(td => td.textContent)")
+        assert words and set(words) <= {"right", "wrong", "missing", "n/a", "timeout", "error",
+                                        "unparsable", "not graded"}
         shown += 1
     long = next(s for s in samples if len(s["output"]) > 20_000)
     key = "|".join((long["pair"], long["benchmark"], long["setting"], long["decoding"],

@@ -200,7 +200,7 @@ def test_run_report_writes_every_table_three_ways_and_rebuilds_identically(tmp_p
         "decoding": [{"strategy": "greedy"},
                      {"strategy": "sample", "n": 4, "temperature": 0.7, "limit": 6}],
         "extractors": ["strict", "flexible"], "graders": ["numeric", "math-standard"]})
-    run(cfg, progress=False)
+    res = run(cfg, progress=False)
     run_dir = tmp_path / "run"
     files = sorted(p.name for p in (run_dir / "tables").iterdir())
     stems = sorted({f.rsplit(".", 1)[0] for f in files})
@@ -222,6 +222,16 @@ def test_run_report_writes_every_table_three_ways_and_rebuilds_identically(tmp_p
         mark = "*" if c["significant"] else ("?" if c["unresolved"] else "")
         assert r["Δ"] == f"{c['delta']:.2f}".replace("-0.00", "0.00") + mark
         assert r["95% CI"] == f"[{c['ci_low']:.2f}, {c['ci_high']:.2f}]".replace("-0.00", "0.00")
+
+    # The terminal renders the same table model: its cells are the headline CSV's, character
+    # for character (one formatter).
+    from tunegap.cli.output import summary_tables
+    from tunegap.report.table import text
+
+    term = {(setting_title(r[0]), r[1], r[2]): [text(c) for c in r[3:7]]
+            for t in summary_tables(res.summary()) for r in t.rows}
+    assert term and term == {(r["setting"], r["decoding"], r["metric"]):
+                             [r["inst"], r["base"], r["Δ"], r["95% CI"]] for r in rows}
 
     before = {p.name: p.read_bytes() for d in ("tables", "plots") for p in (run_dir / d).iterdir()}
     html = (run_dir / "report.html").read_bytes()

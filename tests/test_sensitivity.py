@@ -88,7 +88,9 @@ def test_terminal_summary_uses_each_benchmarks_own_grader(tmp_path):
     cfg = RunConfig.model_validate({"name": "x", "pairs": [scripted_pair()], "benchmarks":
                                     ["gsm8k"], "settings": ["zeroshot_cot"],
                                     "extractors": ["strict"], "graders": graders})
-    res = Results(run_dir=tmp_path, config=cfg, items=[], cells=[], comparisons=rows)
+    from tunegap.resolved import resolve
+
+    res = Results(run_dir=tmp_path, resolved=resolve(cfg), items=[], cells=[], comparisons=rows)
     assert [res.primary_grader(b) for b in ("medcalc", "math500", "gsm8k")] == \
         ["medcalc", "math-verify", "numeric"]
     assert {(g.benchmark, g.grader) for g in res.headline()} == \

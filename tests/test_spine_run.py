@@ -94,10 +94,11 @@ def test_report_files_and_visible_prompts(tmp_path):
                 assert [m["role"] for m in msgs] == ["user", "assistant"] * 3 + ["user"]
         assert set(s["answers"]) == {"strict", "flexible"}
     table = (run_dir / "tables.md").read_text()
-    assert "| pair | zeroshot_cot inst | base | Δ [95% CI] | n |" in table
+    assert "| pair | zeroshot_cot inst | base | Δ | 95% CI | n |" in table
     from tunegap.report.markdown import gap_tables
+    from tunegap.report.table import to_markdown
 
-    assert gap_tables(res.comparisons) in table
+    assert all(to_markdown(t, "###") in table for t in gap_tables(res.comparisons))
 
 
 def test_store_is_wal_and_plan_matches_items(tmp_path):

@@ -16,6 +16,11 @@ from tunegap.types import AnswerFormat, Example, FinishReason, GradeStatus, Samp
 # missing (no answer extracted), n/a (the grader does not apply to the item), timeout / error
 # (the grader or extractor ran past its limit or failed), unparsable (the answer is not a value).
 Outcome = Literal["correct", "wrong", "missing", "n/a", "timeout", "error", "unparsable"]
+# Each outcome's one-letter code in report.html's sample data, and the word its page shows.
+OUTCOME_CODE = {"correct": "c", "wrong": "w", "missing": "m", "n/a": "n", "timeout": "t",
+                "error": "e", "unparsable": "u"}
+OUTCOME_WORD = {"c": "right", "w": "wrong", "m": "missing", "n": "n/a", "t": "timeout",
+                "e": "error", "u": "unparsable", ".": "not graded"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""A run's results: a pure function of its per-sample records and its typed config.
+"""A run's results: a pure function of its per-sample records and its resolved config.
 
 records → per-item scores → per-side cells, paired comparisons, breakdowns by metadata,
 original-vs-variant robustness, grader sensitivity. Imports analysis, never the store or the
@@ -10,7 +10,7 @@ from __future__ import annotations
 import platform
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -19,17 +19,18 @@ from typing import Any
 from tunegap.analysis.cells import CellScore, cell_scores
 from tunegap.analysis.compare import Comparison, breakdowns, paired_comparisons
 from tunegap.analysis.items import BY_SIDE, ItemScore, item_scores
+from tunegap.analysis.metrics import ACCURACY, SELECTED, Metric
 from tunegap.analysis.robustness import Robustness, robustness
 from tunegap.analysis.sensitivity import Agreement, GraderDelta, agreements, grader_deltas
-from tunegap.config import RunConfig
-from tunegap.errors import UserError, redact
+from tunegap.errors import redact
 from tunegap.extract.reasoning import split_reasoning
 from tunegap.records import CellKey, SampleRecord
+from tunegap.resolved import Resolved, resolve
 
 SCHEMA = "tunegap.results/2"
 # Headline metrics: the ones the terminal and the main tables show (every metric is in
 # results.json): accuracy, and pass@k / maj@k at the largest k, plus CoT decoding's `selected`.
-HEADLINE_FIXED = ("accuracy", "selected")
+HEADLINE_FIXED = (ACCURACY, SELECTED)
 
 
 def versions() -> dict[str, str]:
@@ -42,10 +43,58 @@ def versions() -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class Headline:
+    """What the terminal, the headline table, the summary cards and the figures show, chosen
+    once: the summary's extractor column, each benchmark's grader (its own preferred one when
+    the run has it: medcalc for MedCalc-Bench, not numeric; else the run's first that judged it)
+    and the comparisons under them at the headline metrics."""
+
+    extractor: str
+    graders: Mapping[str, str]  # benchmark → grader
+    rows: tuple[Comparison, ...]
+
+    def chosen(self, row: Any) -> bool:
+        """Whether a row (comparison, cell, robustness row) is under the headline's extractor
+        and its benchmark's grader."""
+        return row.extractor == self.extractor and row.grader == self.graders.get(row.benchmark)
+
+
+def benchmark_of(name: str, resolved: Resolved | None = None) -> Any:
+    """The Benchmark of a name (its title, its preferred graders): a registered one or one of
+    the run's perturbed sets; None for a benchmark this process does not know (an imported or
+    stored run's)."""
+    from tunegap.errors import UserError
+
+    try:
+        if resolved is not None:
+            return resolved.benchmark(name)
+        from tunegap.data import BENCHMARKS
+
+        return BENCHMARKS.get(name) if name in BENCHMARKS else None
+    except UserError:
+        return None
+
+
+def choose_headline(comparisons: Sequence[Comparison], resolved: Resolved) -> Headline:
+    ext = resolved.summary_extractor
+    graders = list(resolved.graders)
+    grader_of = {}
+    for bench in dict.fromkeys(c.benchmark for c in comparisons):
+        judged = {c.grader for c in comparisons if c.benchmark == bench}
+        own = bench_.graders if (bench_ := benchmark_of(bench, resolved)) is not None else ()
+        grader_of[bench] = next((g for g in [*own, *graders] if g in graders and g in judged),
+                                graders[0])
+    chosen = [c for c in comparisons if c.extractor == ext and c.grader == grader_of[c.benchmark]]
+    keep = headline_metrics(chosen)
+    return Headline(ext, grader_of,
+                    tuple(c for c in chosen if (c.benchmark, c.decoding, c.metric) in keep))
+
+
 @dataclass
 class Results:
     run_dir: Path
-    config: RunConfig
+    resolved: Resolved
     items: list[ItemScore]
     cells: list[CellScore]
     comparisons: list[Comparison]
@@ -61,17 +110,25 @@ class Results:
     attempt: dict[str, Any] = field(default_factory=lambda: {"id": None, "finished": True})
     # Per cell of a reasoning model: how long it thinks, and how often it never finishes.
     reasoning: list[dict[str, Any]] = field(default_factory=list)
+    choice: Headline | None = None  # the headline (build_results chooses it)
+
+    def __post_init__(self) -> None:
+        if self.choice is None:
+            self.choice = choose_headline(self.comparisons, self.resolved)
+
+    @property
+    def name(self) -> str:
+        return self.resolved.name
 
     @property
     def caveat(self) -> str | None:
-        return self.config.caveat
+        return self.resolved.caveat
 
     @property
     def batching_note(self) -> str | None:
         """Which models' outputs are named by their batch size (and engine build), said in the
         report: their greedy outputs depend on the rows decoded together."""
-        named = [(m.name, b) for p in self.config.pairs for m in (p.base, p.instruct)
-                 if (b := m.batching()) is not None]
+        named = [(m.name, b) for m in self.resolved.models if (b := m.batching()) is not None]
         if not named:
             return None
         models = "; ".join(f"{name}: batch size {b['batch_size']}, {b['build'] or 'build unknown'}"
@@ -83,11 +140,12 @@ class Results:
 
     @property
     def extractors(self) -> list[str]:
-        return [*self.config.extractors, *([BY_SIDE] if self.config.extractor_by_side else [])]
+        """The extractor columns: the configured extractors, then by-side when configured."""
+        return list(self.resolved.extractor_columns)
 
     @property
     def graders(self) -> list[str]:
-        return list(self.config.graders or [])
+        return list(self.resolved.graders)
 
     @property
     def complete(self) -> bool:
@@ -98,31 +156,19 @@ class Results:
     def primary_extractor(self) -> str:
         """The extractor the terminal summary shows: by-side if configured, else the first.
         Every extractor × grader is in tables.md and results.json."""
-        return BY_SIDE if self.config.extractor_by_side else self.config.extractors[0]
+        return self.choice.extractor
 
     def primary_grader(self, benchmark: str) -> str:
-        """The grader the summary shows for a benchmark: its own preferred grader when the run
-        has it (medcalc for MedCalc-Bench, not numeric), else the run's first that judged it."""
-        from tunegap.perturb.benchmark import benchmark_for
+        """The grader the summary shows for a benchmark (Headline)."""
+        return self.choice.graders.get(benchmark, self.graders[0])
 
-        judged = {c.grader for c in self.comparisons if c.benchmark == benchmark}
-        try:
-            own = benchmark_for(benchmark, self.config.perturb).graders
-        except UserError:  # a benchmark no longer known (a stored run, an imported one)
-            own = ()
-        graders = self.graders
-        return next((g for g in [*own, *graders] if g in graders and g in judged), graders[0])
+    def chosen(self, row: Any) -> bool:
+        return self.choice.chosen(row)
 
     def headline(self) -> list[Comparison]:
         """Comparisons under the primary extractor and each benchmark's primary grader,
         headline metrics only."""
-        ext = self.primary_extractor
-        grader_of = {b: self.primary_grader(b)
-                     for b in dict.fromkeys(c.benchmark for c in self.comparisons)}
-        chosen = [c for c in self.comparisons
-                  if c.extractor == ext and c.grader == grader_of[c.benchmark]]
-        keep = headline_metrics(chosen)
-        return [c for c in chosen if (c.benchmark, c.decoding, c.metric) in keep]
+        return list(self.choice.rows)
 
     def summary(self) -> dict[str, Any]:
         """What the terminal shows after a run, as plain data: kept in the store beside the
@@ -130,7 +176,7 @@ class Results:
         rows = ("setting", "decoding", "metric", "instruct", "base", "delta", "ci_low", "ci_high",
                 "n", "significant", "unresolved")
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for c in self.headline():
+        for c in self.choice.rows:
             groups.setdefault((c.pair, c.benchmark), []).append({k: getattr(c, k) for k in rows})
         return {"caveat": self.caveat, "complete": self.complete,
                 "primary_extractor": self.primary_extractor,
@@ -140,7 +186,7 @@ class Results:
 
     def config_dict(self) -> dict[str, Any]:
         """The config as written into any report: no credentials inside a URL."""
-        return _redacted(self.config.model_dump(mode="json"))
+        return _redacted(self.resolved.dump())
 
     def gap(self, **where: str) -> list[Comparison]:
         return [c for c in self.comparisons if all(getattr(c, k) == v for k, v in where.items())]
@@ -184,39 +230,41 @@ def headline_metrics(rows: Iterable[Comparison]) -> set[tuple[str, str, str]]:
     rows = list(rows)
     largest: dict[tuple, int] = {}
     for r in rows:
-        if "@" in r.metric:
-            kind, k = r.metric.split("@")
-            key = (r.benchmark, r.decoding, kind)
-            largest[key] = max(largest.get(key, 0), int(k))
+        m = Metric.of(r.metric)
+        if m.k is not None:
+            key = (r.benchmark, r.decoding, m.kind)
+            largest[key] = max(largest.get(key, 0), m.k)
     keep = set()
     for r in rows:
-        if r.metric in HEADLINE_FIXED:
+        m = Metric.of(r.metric)
+        if m in HEADLINE_FIXED or (m.k is not None
+                                   and m.k == largest[(r.benchmark, r.decoding, m.kind)]):
             keep.add((r.benchmark, r.decoding, r.metric))
-        elif "@" in r.metric:
-            kind, k = r.metric.split("@")
-            if int(k) == largest[(r.benchmark, r.decoding, kind)]:
-                keep.add((r.benchmark, r.decoding, r.metric))
     return keep
 
 
-def build_results(records: Iterable[SampleRecord], config: RunConfig, run_dir: Path, *,
+def build_results(records: Iterable[SampleRecord], resolved: Resolved, run_dir: Path, *,
                   planned: Mapping[str, int] | None = None,
                   counts: Mapping[str, int] | None = None,
                   provenance: Mapping[str, Any] | None = None,
                   attempt: Mapping[str, Any] | None = None) -> Results:
+    """The analysis of one stream of records (light or full: it reads only the graded parts).
+    `resolved` may be a RunConfig still (resolved here) until every caller hands a Resolved."""
+    if not isinstance(resolved, Resolved):
+        resolved = resolve(resolved)
     tallies: dict[tuple, Counter] = {}
     thinking: dict[CellKey, list[int]] = {}
-    items = item_scores(_tally_reasoning(records, config, thinking), config.extractors,
-                        config.graders or [], by_side=config.extractor_by_side, tallies=tallies)
-    cluster_by = config.cluster_by
+    items = item_scores(_tally_reasoning(records, resolved, thinking), resolved.extractors,
+                        resolved.graders, by_side=resolved.by_side, tallies=tallies)
+    cluster_by = resolved.cluster_by
     comparisons = paired_comparisons(items, cluster_by)
     return Results(
-        run_dir=Path(run_dir), config=config, items=items,
+        run_dir=Path(run_dir), resolved=resolved, items=items,
         cells=cell_scores(items, planned or {}, tallies), comparisons=comparisons,
         breakdowns=breakdowns(items, cluster_by),
-        robustness=robustness(items, seed=config.seed),
+        robustness=robustness(items, seed=resolved.seed),
         agreements=agreements([it for it in items if it.extractor != BY_SIDE],
-                              config.graders or []),
+                              resolved.graders),
         grader_deltas=grader_deltas(comparisons), counts=dict(counts or {}),
         provenance=dict(provenance or {"source": "tunegap run"}),
         attempt=dict(attempt or {"id": None, "finished": True}),
@@ -226,12 +274,11 @@ def build_results(records: Iterable[SampleRecord], config: RunConfig, run_dir: P
                    for c, (chars, n, unfinished) in thinking.items()])
 
 
-def _tally_reasoning(records: Iterable[SampleRecord], config: RunConfig,
+def _tally_reasoning(records: Iterable[SampleRecord], resolved: Resolved,
                      out: dict[CellKey, list[int]]) -> Iterator[SampleRecord]:
     """Pass the records through, counting per cell of a model with a `reasoning` block the
     characters of its thinking and the samples whose thinking never closed."""
-    specs = {m.name: m.reasoning for p in config.pairs for m in (p.base, p.instruct)
-             if m.reasoning is not None}
+    specs = {name: spec for name, spec in resolved.reasoning.items() if spec is not None}
     for rec in records:
         spec = specs.get(rec.cell.model)
         if spec is not None:

@@ -219,23 +219,25 @@ class RunDir:
         """The analysis of the stored records (no file written)."""
         from tunegap.results import build_results
 
-        return build_results(self.store.records(), resolved.config, self.path,
+        return build_results(self.store.records(), resolved, self.path,
                              planned=self.store.plan_counts(), counts=self.get(Meta.COUNTS, {}),
                              provenance=self.provenance(),
                              attempt=attempt if attempt is not None else self.store.last_attempt())
 
     def report(self, resolved: Resolved, *, key: str | None = None) -> Results:
-        """records → Results → report files: the one place that hands store records to the
-        analysis and the report writers. `key` (the report's reuse key) is set when done."""
-        from tunegap.report import write_report
+        """records → Results → report files, in one read of the store: the one place that hands
+        store records to the analysis and the report writers. `key` (the report's reuse key) is
+        set when done."""
+        from tunegap.report import report_run
 
         if self.store.sample_count() == 0:
             raise UserError("the run has no generations yet: nothing to report",
                             file=str(self.path))
         self.set(Meta.REPORTED, None)  # a writer killed from here on leaves no stale key
-        results = self.results(resolved)
         self.clean_temporaries()
-        write_report(results, self.store.records(full=True))
+        results = report_run(self.store.records(full=True), resolved, self.path,
+                             planned=self.store.plan_counts(), counts=self.get(Meta.COUNTS, {}),
+                             provenance=self.provenance(), attempt=self.store.last_attempt())
         self.set(Meta.SUMMARY, results.summary())
         self.set(Meta.REPORTED_ATTEMPT, results.attempt)
         self.set(Meta.REPORTED, key)

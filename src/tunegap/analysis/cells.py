@@ -9,18 +9,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from tunegap.analysis.compare import clean
-from tunegap.analysis.items import ItemScore, is_binary
+from tunegap.analysis.items import ItemScore
+from tunegap.analysis.metrics import ACCURACY, Metric, metric_binary
 from tunegap.analysis.stats import wilson
+from tunegap.records import CellKey
 
 
 @dataclass(frozen=True)
 class CellScore:
-    pair: str
-    side: str
-    model: str
-    benchmark: str
-    setting: str
-    decoding: str
+    cell: CellKey  # pair, side, model, benchmark, setting, decoding (flat in results.json)
     extractor: str
     grader: str
     n: int  # items with every sample generated and graded (and the grader applies)
@@ -30,9 +27,14 @@ class CellScore:
     accuracy: float  # percent
     ci_low: float  # Wilson 95 % for a 0/1 accuracy, else NaN (see the paired comparisons)
     ci_high: float
-    metrics: dict[str, float] = field(default_factory=dict)  # pass@k, maj@k, selected (%)
+    metrics: dict[Metric, float] = field(default_factory=dict)  # pass@k, maj@k, selected (%)
     outcomes: dict[str, int] = field(default_factory=dict)  # per sample: correct, wrong, ...
     extraction: dict[str, int] = field(default_factory=dict)  # per sample: ok, missing, ...
+
+    def __getattr__(self, name: str):  # c.pair, c.side, ...: the cell's own fields
+        if name in CELL_FIELDS:
+            return getattr(self.cell, name)
+        raise AttributeError(name)
 
     @property
     def complete(self) -> bool:
@@ -40,8 +42,12 @@ class CellScore:
 
     def to_dict(self) -> dict:
         d = {k: clean(v) if isinstance(v, float) else v for k, v in asdict(self).items()}
+        d = {**d.pop("cell"), **d}
         d["complete"] = self.complete
         return d
+
+
+CELL_FIELDS = tuple(CellKey.__dataclass_fields__)
 
 
 def cell_scores(items: Sequence[ItemScore], planned: Mapping[str, int],
@@ -54,14 +60,13 @@ def cell_scores(items: Sequence[ItemScore], planned: Mapping[str, int],
         n = len(group)
         names = list(group[0].scores)
         means = {m: 100.0 * sum(it.scores.get(m, 0.0) for it in group) / n for m in names}
-        acc = means.pop("accuracy")
-        binary = all(is_binary("accuracy", n_s, r) for n_s, r in
+        acc = means.pop(ACCURACY)
+        binary = all(metric_binary(ACCURACY, n_s, r) for n_s, r in
                      {(it.samples, it.ranked) for it in group})
         lo, hi = wilson(acc * n / 100.0, n) if binary else (float("nan"), float("nan"))
         src = ext if (cell.id, ext, "extraction") in tallies else None
         out.append(CellScore(
-            cell.pair, cell.side, cell.model, cell.benchmark, cell.setting, cell.decoding, ext,
-            grader, n=n, planned=planned.get(cell.id, n), samples=group[0].samples,
+            cell, ext, grader, n=n, planned=planned.get(cell.id, n), samples=group[0].samples,
             missing=sum(it.outcomes[0] == "missing" for it in group), accuracy=acc,
             ci_low=100.0 * lo, ci_high=100.0 * hi, metrics=means,
             outcomes=dict(sorted(tallies.get((cell.id, ext, grader), Counter()).items())),

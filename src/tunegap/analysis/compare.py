@@ -33,13 +33,15 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
 from tunegap.analysis.cluster_robust import cluster_mean, no_spread_interval
-from tunegap.analysis.items import ItemScore, is_binary
+from tunegap.analysis.items import ItemScore
+from tunegap.analysis.metrics import ACCURACY, Metric, metric_binary
 from tunegap.analysis.passk import ks_for
+from tunegap.analysis.statistics import BUILTIN, STATISTICS, plugin_statistics
 from tunegap.analysis.stats import (
     Z95,
     benjamini_hochberg,
@@ -72,7 +74,7 @@ class Comparison:
     decoding: str
     extractor: str
     grader: str
-    metric: str
+    metric: Metric  # its string form in results.json
     n: int  # items scored on both sides
     clusters: int
     clustered: bool
@@ -101,6 +103,9 @@ class Comparison:
     significant: bool = False
     group_key: str | None = None  # breakdowns: the meta key and this row's value
     group: str | None = None
+    # Registered paired statistics beyond the built-in ones (analysis/statistics.py): name →
+    # its named numbers; in results.json only when a run has any.
+    statistics: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -108,7 +113,10 @@ class Comparison:
                 self.grader, self.metric)
 
     def to_dict(self) -> dict:
-        return {k: clean(v) if isinstance(v, float) else v for k, v in asdict(self).items()}
+        d = {k: clean(v) if isinstance(v, float) else v for k, v in asdict(self).items()}
+        if not self.statistics:
+            del d["statistics"]
+        return d
 
 
 def cluster_of(example: Example, cluster_by: Mapping[str, str]) -> str:
@@ -203,10 +211,8 @@ def _no_spread_newcombe(out: dict, i: np.ndarray, b: np.ndarray) -> float:
     return (hi - lo) / (2 * Z95)
 
 
-def _reported(metric: str, n: int) -> bool:
-    if "@" not in metric:
-        return True
-    return int(metric.split("@")[1]) in ks_for(n)
+def _reported(metric: Metric, n: int) -> bool:
+    return metric.k is None or metric.k in ks_for(n)
 
 
 def _pairs(items: Sequence[ItemScore]) -> dict[tuple, dict[str, dict[str, ItemScore]]]:
@@ -226,18 +232,21 @@ def _compare_cell(key: tuple, inst: list[ItemScore], base: list[ItemScore],
     for it in (*inst, *base):
         shared &= it.scores.keys()
     n_samples = min(it.samples for it in (*inst, *base))
-    names = [m for m in inst[0].scores if m in shared and _reported(m, n_samples)
-             and (metrics is None or m in metrics)]
+    names = [m for m in map(Metric.of, inst[0].scores) if m in shared
+             and _reported(m, n_samples) and (metrics is None or m in metrics)]
     clusters = [cluster_of(it.example, cluster_by) for it in inst]
     out = []
     kinds = {(it.samples, it.ranked) for it in (*inst, *base)}
     for metric in names:
-        binary = all(is_binary(metric, n, ranked) for n, ranked in kinds)
-        stats = compare_items([it.scores[metric] for it in inst],
-                              [it.scores[metric] for it in base], clusters, binary=binary)
+        binary = all(metric_binary(metric, n, ranked) for n, ranked in kinds)
+        i_vals = [it.scores[metric] for it in inst]
+        b_vals = [it.scores[metric] for it in base]
+        stats = STATISTICS.get(BUILTIN)(i_vals, b_vals, clusters, binary=binary)
         out.append(Comparison(*key, metric=metric, **stats,
                               group_key=group[0] if group else None,
-                              group=group[1] if group else None))
+                              group=group[1] if group else None,
+                              statistics=plugin_statistics(i_vals, b_vals, clusters,
+                                                           binary=binary)))
     return out
 
 
@@ -299,7 +308,7 @@ def breakdowns(items: Sequence[ItemScore], cluster_by: Mapping[str, str] | None 
                     continue
                 seen.add(frozenset(sel))
                 rows += _compare_cell(key, [inst[x] for x in sel], [base[x] for x in sel],
-                                      cluster_by, metrics=("accuracy",), group=(meta_key, value))
+                                      cluster_by, metrics=(ACCURACY,), group=(meta_key, value))
     return _adjust(rows, family=lambda r: (*r.key, r.group_key))
 
 

@@ -1,4 +1,5 @@
-"""Per-item scores from per-sample records, by how the item was decoded.
+"""Per-item scores from per-sample records: every registered per-item metric
+(analysis/metrics.py) of each item's samples. The built-in ones, by how the item was decoded:
 
 - one sample (greedy): `accuracy` = that sample is right (0/1);
 - n i.i.d. samples: `accuracy` = pass@1 (the mean), `pass@k` for every k ≤ n (unbiased
@@ -17,14 +18,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tunegap.analysis.passk import (
-    answer_confidence,
-    any_of_first,
-    ks_for,
-    majority,
-    pass_at_k,
-    select_by_confidence,
-)
+from tunegap.analysis.metrics import ItemSamples, Metric, item_metrics
+from tunegap.analysis.passk import answer_confidence
 from tunegap.records import CellKey, SampleRecord
 from tunegap.types import Example
 
@@ -39,32 +34,9 @@ class ItemScore:
     example: Example
     samples: int
     ranked: bool
-    scores: dict[str, float]  # metric → 0..1
+    scores: dict[Metric, float]  # metric → 0..1 (analysis/metrics.py)
     outcomes: tuple[str, ...]  # per sample: correct | wrong | missing | timeout | error | ...
     answers: tuple[str | None, ...]
-
-
-def is_binary(metric: str, samples: int, ranked: bool) -> bool:
-    # ranked branches: the top branch and any-of-first-k are 0/1 too
-    return samples == 1 or ranked or metric.startswith("maj@") or metric == "selected"
-
-
-def item_metrics(correct: Sequence[bool], votes: Sequence[str | None], *, ranked: bool,
-                 confidences: Sequence[float] | None = None) -> dict[str, float]:
-    """Metrics (0..1) of one item from its samples' correctness and vote keys."""
-    n = len(correct)
-    c = sum(correct)
-    if n == 1:
-        return {"accuracy": float(correct[0])}
-    out = {"accuracy": float(correct[0]) if ranked else c / n}
-    for k in range(1, n + 1):
-        out[f"pass@{k}"] = any_of_first(correct, k) if ranked else pass_at_k(n, c, k)
-    for k in ks_for(n):
-        vote = majority(votes, k)
-        out[f"maj@{k}"] = float(vote is not None and correct[list(votes).index(vote)])
-    if ranked and confidences is not None:
-        out["selected"] = float(correct[select_by_confidence(confidences)])
-    return out
 
 
 def _groups(records: Iterable[SampleRecord]) -> Iterable[list[SampleRecord]]:
@@ -114,8 +86,10 @@ def item_scores(records: Iterable[SampleRecord], extractors: Sequence[str],
                     continue  # not all samples generated, or the grader does not judge this item
                 votes = [x.canonical if x.canonical is not None else a
                          for x, a in zip(got, answers)]
-                scores = item_metrics([o == "correct" for o in outcomes], votes,
-                                      ranked=first.ranked, confidences=conf)
+                scores = item_metrics(ItemSamples(
+                    tuple(o == "correct" for o in outcomes), outcomes, answers, tuple(votes),
+                    first.ranked, None if conf is None else tuple(conf),
+                    tuple(r.output for r in group)))
                 out.append(ItemScore(first.cell, col, g, first.example, first.samples,
                                      first.ranked, scores, outcomes, answers))
     return out

@@ -3,7 +3,6 @@ way a failure reaches the terminal (a single line on stderr and an exit code).""
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 
@@ -35,24 +34,37 @@ def stderr() -> Console:
     return _console(stderr=True)
 
 
-def fmt(x: float | None, sign: bool = False) -> str:
-    """report.markdown.fmt's format, here so that printing a stored summary does not load the
-    report package (and with it the analysis and scipy)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    return f"{x:+.2f}" if sign else f"{x:.2f}"
-
-
 def print_results(results) -> None:
     """The paired summary every command that (re)builds a report ends with."""
     print_summary(results.summary(), results.run_dir)
+
+
+def summary_tables(summary: dict) -> list:
+    """A Results.summary() as tables of the one table model (report/table.py), one per pair
+    and benchmark: each row readable in an 80-column terminal."""
+    from tunegap.report.table import CI, Num, Table
+
+    out = []
+    for group in summary["tables"]:
+        t = Table(slug="summary", title=f"{group['pair']} · {group['benchmark']} · grader "
+                                        f"{group['grader']}",
+                  columns=["setting", "decoding", "metric", "inst", "base", "Δ", "95% CI", "n"])
+        for c in group["rows"]:
+            mark = "*" if c["significant"] else ("?" if c["unresolved"] else "")
+            t.rows.append([c["setting"], c["decoding"], c["metric"], Num(c["instruct"]),
+                           Num(c["base"]), Num(c["delta"], mark), CI(c["ci_low"], c["ci_high"]),
+                           c["n"]])
+        out.append(t)
+    return out
 
 
 def print_summary(summary: dict, run_dir) -> None:
     """A Results.summary() (fresh, or as stored with a report that was kept) on stdout."""
     from rich import box
     from rich.markup import escape
-    from rich.table import Table
+    from rich.table import Table as RichTable
+
+    from tunegap.report.table import CI, LEGEND, Num, text
 
     out = stdout()
     if summary["caveat"]:
@@ -60,23 +72,22 @@ def print_summary(summary: dict, run_dir) -> None:
     if not summary["complete"]:
         out.print("[yellow]Incomplete:[/yellow] some cells have fewer scored items than planned; "
                   "Δ is over the items both sides have (see tables.md).", soft_wrap=True)
-    out.print(f"instruct − base, % (extractor {escape(summary['primary_extractor'])}); Δ with "
-              "its paired 95 % CI; * significant (Holm), ? unresolved (|Δ| < minimum detectable "
-              "effect); every extractor × grader is in tables.md", soft_wrap=True)
-    # One table per pair and benchmark keeps each row readable in an 80-column terminal.
-    for group in summary["tables"]:
-        table = Table(title=f"{escape(group['pair'])} · {escape(group['benchmark'])} · grader "
-                            f"{escape(group['grader'])}",
-                      box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        for col in ("setting", "decoding", "metric", "inst", "base", "Δ", "95% CI", "n"):
-            table.add_column(col, justify="left" if col in ("setting", "decoding", "metric")
-                             else "right")
-        for c in group["rows"]:
-            flag = "*" if c["significant"] else ("?" if c["unresolved"] else " ")
-            table.add_row(*(escape(c[x]) for x in ("setting", "decoding", "metric")),
-                          f"{c['instruct']:.1f}", f"{c['base']:.1f}",
-                          f"{fmt(c['delta'], True)}{flag}",
-                          f"[{fmt(c['ci_low'])}, {fmt(c['ci_high'])}]", str(c["n"]))
+    out.print(escape(f"Extractor {summary['primary_extractor']}. {LEGEND} Every extractor × "
+                     "grader is in tables.md."), soft_wrap=True)
+    for t in summary_tables(summary):
+        table = RichTable(title=escape(t.title), box=box.SIMPLE_HEAD, show_edge=False,
+                          pad_edge=False)
+        numeric = [any(isinstance(r[j], (Num, CI, int)) for r in t.rows)
+                   for j in range(len(t.columns))]
+        for col, num in zip(t.columns, numeric):
+            table.add_column(col, justify="right" if num else "left")
+        # A column with marks pads the unmarked numbers, so that the digits line up.
+        marked = [any(isinstance(r[j], Num) and r[j].mark for r in t.rows)
+                  for j in range(len(t.columns))]
+        for r in t.rows:
+            table.add_row(*(escape(text(c) + (" " if pad and isinstance(c, Num) and
+                                              text(c) == text(Num(c.value)) else ""))
+                            for c, pad in zip(r, marked)))
         out.print(table)
     out.print(f"Report: {run_dir / 'report.html'} · {run_dir / 'tables.md'} · "
               f"{run_dir / 'results.json'} · {run_dir / 'tables'}/ · {run_dir / 'plots'}/ · "

@@ -190,8 +190,7 @@ function renderList() {
   $("prev").disabled = S.page === 0;
   $("next").disabled = S.page >= pages - 1;
 }
-const OUTCOME = {c: "right", w: "wrong", m: "missing", n: "n/a", t: "timeout", e: "error",
-                 u: "unparsable", ".": "not graded"};
+const OUTCOME = M.outcomes;  // outcome code → word (records.OUTCOME_WORD)
 function sideView(it, side) {
   const box = el("div", "side " + side);
   const entries = (it[side] || []).map((i) => SIDES[i]);

@@ -21,12 +21,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from tunegap.analysis.items import BY_SIDE
-from tunegap.records import SampleRecord
+from tunegap.records import OUTCOME_CODE, OUTCOME_WORD, SampleRecord
+from tunegap.report.lines import read_extractors
+from tunegap.resolved import BY_SIDE, Resolved
 from tunegap.results import Results
 
-OUTCOME_CODE = {"correct": "c", "wrong": "w", "missing": "m", "n/a": "n", "timeout": "t",
-                "error": "e", "unparsable": "u"}
 NOT_GRADED = "."
 # Characters of model text the whole page may carry (outputs, prompts, questions); per-field
 # limits follow from the run's size, within [MIN_CUT, MAX_CUT].
@@ -87,13 +86,25 @@ def _limit(budget: int, count: int) -> int:
 class BrowserData:
     """Collects the browser's data from the records stream (`tap`), then writes it (`write`)."""
 
-    def __init__(self, results: Results, tmp_dir: Path):
-        cfg = results.config
-        self.results = results
-        self.extractors = list(dict.fromkeys([*cfg.extractors,
-                                              *(cfg.extractor_by_side or {}).values()]))
-        self.graders = results.graders
-        self.score_cols = results.extractors  # with by-side: the scores' extractor columns
+    def __init__(self, resolved: Resolved, tmp_dir: Path):
+        self.resolved = resolved
+        self.extractors = read_extractors(resolved)
+        self.graders = list(resolved.graders)
+        self.score_cols = list(resolved.extractor_columns)  # with by-side: the scores' columns
+        self.cut: dict[str, int] = {}
+        self.dims: dict[str, list[str]] = {"pair": [], "benchmark": [], "setting": [],
+                                           "decoding": []}
+        self._dim_index: dict[str, dict[str, int]] = {k: {} for k in self.dims}
+        self.items: dict[tuple, dict] = {}
+        # Sides are kept whole here while the records stream by (the cut to the run's text
+        # budget needs the run's size, known once the analysis has read the stream).
+        fd, name = tempfile.mkstemp(prefix=".browser.", suffix=".jsonl", dir=tmp_dir)
+        self._path = Path(name)
+        self._out: TextIO = os.fdopen(fd, "w", encoding="utf-8")
+        self._n_sides = 0
+        self._group: list[SampleRecord] = []
+
+    def _set_cut(self, results: Results) -> None:
         sides = {}
         for c in results.cells:
             key = (c.pair, c.side, c.benchmark, c.setting, c.decoding)
@@ -104,15 +115,6 @@ class BrowserData:
         self.cut = {"output": _limit(BUDGET["output"], n_samples),
                     "prompt": _limit(BUDGET["prompt"], n_sides),
                     "question": _limit(BUDGET["question"], n_sides // 2)}
-        self.dims: dict[str, list[str]] = {"pair": [], "benchmark": [], "setting": [],
-                                           "decoding": []}
-        self._dim_index: dict[str, dict[str, int]] = {k: {} for k in self.dims}
-        self.items: dict[tuple, dict] = {}
-        fd, name = tempfile.mkstemp(prefix=".browser.", suffix=".jsonl", dir=tmp_dir)
-        self._path = Path(name)
-        self._out: TextIO = os.fdopen(fd, "w", encoding="utf-8")
-        self._n_sides = 0
-        self._group: list[SampleRecord] = []
 
     # -- collecting ------------------------------------------------------------------------------
 
@@ -147,30 +149,30 @@ class BrowserData:
                 "k": [self._dim("pair", c.pair), self._dim("benchmark", c.benchmark),
                       self._dim("setting", c.setting), self._dim("decoding", c.decoding)],
                 "id": ex.id, "g": group_value, "t": ex.target,
-                "q": clip(ex.question, self.cut["question"]), "base": [], "instruct": []}
+                "q": ex.question, "base": [], "instruct": []}
         item.setdefault(c.side, []).append(self._n_sides)
         samples = []
         for r in group:
             codes = "".join(
                 OUTCOME_CODE.get(got.outcome, "e") if (got := r.grades.get((e, g))) else NOT_GRADED
                 for e in self.extractors for g in self.graders)
-            samples.append({"i": r.sample_index, "o": clip(r.output, self.cut["output"]),
+            samples.append({"i": r.sample_index, "o": r.output,
                             "f": r.finish_reason, "n": r.completion_tokens,
                             "a": [r.answers.get(e) for e in self.extractors],
                             "s": [r.answer_status.get(e, "not-extracted") for e in self.extractors],
                             "g": codes})
-        entry = {"m": c.model, "p": clip(prompt_text(first), self.cut["prompt"]), "x": samples}
-        self._out.write(safe_json(entry) + "\n")
+        entry = {"m": c.model, "p": prompt_text(first), "x": samples}
+        self._out.write(json.dumps(entry, ensure_ascii=True) + "\n")  # lossless, one line
         self._n_sides += 1
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def _scores(self) -> None:
+    def _scores(self, results: Results) -> None:
         """Per item and side, `accuracy` under every extractor column × grader (None: not
         scored — the grader does not apply, or a sample is missing)."""
         cols = {(e, g): i for i, (e, g) in enumerate(
             (e, g) for e in self.score_cols for g in self.graders)}
-        for it in self.results.items:
+        for it in results.items:
             c = it.cell
             item = self.items.get((c.pair, c.benchmark, c.setting, c.decoding, it.example.id))
             if item is None or (it.extractor, it.grader) not in cols:
@@ -178,8 +180,7 @@ class BrowserData:
             sc = item.setdefault("sc_" + c.side, [None] * len(cols))
             sc[cols[(it.extractor, it.grader)]] = round(it.scores["accuracy"], 6)
 
-    def meta(self) -> dict:
-        r = self.results
+    def meta(self, r: Results) -> dict:
         comps = {}
         for c in r.comparisons:
             if c.metric == "accuracy":
@@ -187,23 +188,30 @@ class BrowserData:
                                 c.grader))] = {"n": c.n, "b": c.base_only, "c": c.instruct_only}
         return {
             "extractors": self.extractors, "graders": self.graders, "scoreCols": self.score_cols,
-            "bySide": r.config.extractor_by_side or {}, "bySideName": BY_SIDE,
+            "bySide": dict(self.resolved.by_side or {}), "bySideName": BY_SIDE,
             "primary": {"extractor": r.primary_extractor,
                         "graders": {b: r.primary_grader(b) for b in self.dims["benchmark"]}},
-            "dims": self.dims, "comparisons": comps, "cut": self.cut,
+            "dims": self.dims, "comparisons": comps, "cut": self.cut, "outcomes": OUTCOME_WORD,
         }
 
-    def chunks(self) -> Iterator[str]:
-        """The JSON document, piece by piece: {"meta": …, "items": […], "sides": […]}."""
+    def chunks(self, results: Results) -> Iterator[str]:
+        """The JSON document, piece by piece: {"meta": …, "items": […], "sides": […]}, its
+        texts cut to the run's budget."""
         self._out.close()
-        self._scores()
-        yield '{"meta":' + safe_json(self.meta()) + ',"items":['
+        self._set_cut(results)
+        self._scores(results)
+        yield '{"meta":' + safe_json(self.meta(results)) + ',"items":['
         for i, item in enumerate(self.items.values()):
+            item = {**item, "q": clip(item["q"], self.cut["question"])}
             yield ("," if i else "") + safe_json(item)
         yield '],"sides":['
         with open(self._path, encoding="utf-8") as fh:
             for i, line in enumerate(fh):
-                yield ("," if i else "") + line.rstrip("\n")
+                entry = json.loads(line)
+                entry["p"] = clip(entry["p"], self.cut["prompt"])
+                for x in entry["x"]:
+                    x["o"] = clip(x["o"], self.cut["output"])
+                yield ("," if i else "") + safe_json(entry)
         yield "]}"
 
     def close(self) -> None:

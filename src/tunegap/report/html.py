@@ -15,7 +15,7 @@ from tunegap.report.assets import CSS, JS
 from tunegap.report.browser import BrowserData
 from tunegap.report.paper import Gap, bench_title, setting_title
 from tunegap.report.plots import Plot
-from tunegap.report.table import CI, Num, Table, text, to_html
+from tunegap.report.table import CI, LEGEND, Num, Table, text, to_html
 from tunegap.results import Results, versions
 
 SCRIPT_HASH = base64.b64encode(hashlib.sha256(JS.encode("utf-8")).digest()).decode("ascii")
@@ -59,9 +59,7 @@ def summary(results: Results) -> str:
                      f'<div class="kv">accuracy, grader {e(results.primary_grader(bench))}: '
                      f'{e(head)}</div><ul>{"".join(items)}</ul></div>')
     return ('<p>Does instruction tuning make the model better on each benchmark, and is the gap '
-            'real? Δ = instruct − base (points) with its paired 95 % CI, extractor '
-            f'<code>{e(results.primary_extractor)}</code>; * significant after Holm, ? unresolved '
-            '(|Δ| below the minimum detectable effect).</p>'
+            f'real? Extractor <code>{e(results.primary_extractor)}</code>. {e(LEGEND)}</p>'
             f'<div class="verdicts">{"".join(cards)}</div>')
 
 
@@ -74,17 +72,17 @@ def data_hashes(results: Results) -> list[tuple[str, str, str]]:
 
 
 def provenance(results: Results) -> str:
-    cfg = results.config
+    run = results.resolved
     ver = versions()
     models = "".join(
         f"<li>{e(p.label)}: base <code>{e(p.base.name)}</code> "
         f"(<code>{e(p.base.backend.type)}:{e(str(p.base.backend.model))}</code>, "
         f"<code>{e(p.base.fingerprint())}</code>); instruct <code>{e(p.instruct.name)}</code> "
         f"(<code>{e(p.instruct.backend.type)}:{e(str(p.instruct.backend.model))}</code>, "
-        f"<code>{e(p.instruct.fingerprint())}</code>)</li>" for p in cfg.pairs)
-    seeds = [f"run seed {cfg.seed} (exemplar draws, bootstraps)"]
-    seeds += [f"{d.label}: seed {d.seed}" for d in cfg.decoding if d.strategy == "sample"]
-    seeds += [f"perturb {p.set_name}: seed {p.seed}" for p in cfg.perturb]
+        f"<code>{e(p.instruct.fingerprint())}</code>)</li>" for p in run.pairs)
+    seeds = [f"run seed {run.seed} (exemplar draws, bootstraps)"]
+    seeds += [f"{d.label}: seed {d.seed}" for d in run.decoding if d.strategy == "sample"]
+    seeds += [f"perturb {p.set_name}: seed {p.seed}" for p in run.perturb]
     files = "".join(f"<tr><td>{e(b)}</td><td class=\"mono\">{e(f)}</td>"
                     f"<td class=\"mono\">{e(h)}</td></tr>" for b, f, h in data_hashes(results))
     config = json.dumps(results.config_dict(), indent=2, ensure_ascii=False)
@@ -97,7 +95,7 @@ def provenance(results: Results) -> str:
         f"<dt>tunegap</dt><dd>{e(ver.get('tunegap', 'unknown'))}</dd>"
         f"<dt>versions</dt><dd class=\"mono\">{e(', '.join(f'{k} {v}' for k, v in ver.items()))}"
         "</dd>"
-        f"<dt>run</dt><dd>{e(cfg.name)} · {e(str(results.run_dir))} · "
+        f"<dt>run</dt><dd>{e(run.name)} · {e(str(results.run_dir))} · "
         f"{'complete' if results.complete else 'INCOMPLETE'} · "
         f"{e(', '.join(f'{k} {v:,}' for k, v in results.counts.items()))}</dd>"
         f"<dt>source</dt><dd>{e(str(source.get('source', 'tunegap run')))}"
@@ -152,7 +150,7 @@ has them whole.</p>
 
 def page(results: Results, tables: list[Table], plots: list[Plot],
          browser: BrowserData) -> Iterator[str]:
-    name = results.config.name
+    name = results.name
     yield ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
            '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -166,6 +164,7 @@ def page(results: Results, tables: list[Table], plots: list[Plot],
            '<a href="#summary">summary</a><a href="#plots">plots</a><a href="#tables">tables</a>'
            '<a href="#browser">sample browser</a><a href="#provenance">provenance</a></nav>'
            "</header>")
+    tables = [t for t in tables if "report.html" in t.outputs]  # the headline first
     yield f'<section id="summary"><h2>Summary</h2>{summary(results)}'
     if tables:
         yield f'<div class="scroll">{to_html(tables[0])}</div>'
@@ -183,5 +182,5 @@ def page(results: Results, tables: list[Table], plots: list[Plot],
     yield f'<section id="browser"><h2>Paired sample browser</h2>{BROWSER}</section>'
     yield f'<section id="provenance"><h2>Provenance</h2>{provenance(results)}</section>'
     yield '<script type="application/json" id="tg-data">'
-    yield from browser.chunks()
+    yield from browser.chunks(results)
     yield f"</script><script>{JS}</script></body></html>\n"

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from tunegap.analysis.compare import cluster_of
 from tunegap.records import SampleRecord
+from tunegap.resolved import Resolved
 from tunegap.results import Results
 
 
@@ -17,7 +18,7 @@ def _line(obj: dict) -> str:
 
 
 def item_lines(results: Results) -> Iterator[str]:
-    cluster_by = results.config.cluster_by
+    cluster_by = results.resolved.cluster_by
     for it in results.items:
         c = it.cell
         yield _line({
@@ -30,10 +31,14 @@ def item_lines(results: Results) -> Iterator[str]:
         })
 
 
-def sample_lines(records: Iterable[SampleRecord], results: Results) -> Iterator[str]:
-    extractors = list(dict.fromkeys([*results.config.extractors,
-                                     *(results.config.extractor_by_side or {}).values()]))
-    graders = results.graders
+def read_extractors(resolved) -> list[str]:
+    """The extractors whose answers a sample carries: the configured ones and the by-side ones."""
+    return list(dict.fromkeys([*resolved.extractors, *(resolved.by_side or {}).values()]))
+
+
+def sample_lines(records: Iterable[SampleRecord], resolved: Resolved) -> Iterator[str]:
+    extractors = read_extractors(resolved)
+    graders = list(resolved.graders)
     params_dicts: dict = {}  # one dict per distinct SamplingParams, not per sample
     for r in records:
         c = r.cell

@@ -1,46 +1,23 @@
-"""tables.md: the gap tables with paired intervals, breakdowns by metadata, original vs variant,
-and the grader sensitivity section. Renders a Results; computes nothing."""
+"""tables.md: the registered tables that go to tables.md, rendered by the one Markdown renderer
+under their sections, after the run's caveats and the one legend — and the tables only tables.md
+has: the gap tables under every extractor × grader, every breakdown, original vs variant per
+side. Renders a Results; computes nothing."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 
 from tunegap.analysis.compare import Comparison
-from tunegap.report.sensitivity import sensitivity_markdown
-from tunegap.report.table import CLUSTER_MARKS
+from tunegap.report.paper import Gap, gap_table
+from tunegap.report.table import CI, CLUSTER_MARKS, LEGEND, Num, Table, to_markdown
 from tunegap.results import Results, headline_metrics
 
-LEGEND = ("Accuracy in %. Δ = instruct − base in points, with its paired 95 % interval; "
-          "n = items both sides were scored on. `*`: significant (Holm-adjusted p < 0.05 within "
-          "the benchmark); `?`: unresolved (|Δ| below the minimum detectable effect at α = 0.05 "
-          "and 80 % power: the data cannot tell a gap this size from none). `†`: all items in one "
-          "cluster, no interval claimed; `‡`: too few clusters to trust the interval "
-          "(Bell–McCaffrey df < 4).")
+MD = frozenset({"tables.md"})
 
 
-def fmt(x: float | None, sign: bool = False) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    return f"{x:+.2f}" if sign else f"{x:.2f}"
-
-
-def mark(c: Comparison) -> str:
-    flag = CLUSTER_MARKS.get(c.cluster_flag or "", "")
-    return ("*" if c.significant else ("?" if c.unresolved else "")) + flag
-
-
-def delta_cell(c: Comparison) -> str:
-    return f"{fmt(c.delta, sign=True)}{mark(c)} [{fmt(c.ci_low)}, {fmt(c.ci_high)}]"
-
-
-def row(cells: Sequence[str]) -> str:
-    return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
-
-
-def gap_tables(rows: Sequence[Comparison]) -> str:
-    """One block per benchmark × decoding × metric × extractor × grader (headline metrics),
+def gap_tables(rows: Sequence[Comparison]) -> list[Table]:
+    """One table per benchmark × decoding × metric × extractor × grader (headline metrics),
     a row per pair, a column group per setting."""
     keep = headline_metrics(rows)
     blocks: dict[tuple, list[Comparison]] = defaultdict(list)
@@ -49,97 +26,74 @@ def gap_tables(rows: Sequence[Comparison]) -> str:
             blocks[(c.benchmark, c.decoding, c.metric, c.extractor, c.grader)].append(c)
     out = []
     for (bench, dec, metric, ext, grader), cs in blocks.items():
-        settings = list(dict.fromkeys(c.setting for c in cs))
-        pairs = list(dict.fromkeys(c.pair for c in cs))
-        by = {(c.pair, c.setting): c for c in cs}
-        out.append(f"### {bench} · {dec} · {metric} · extractor `{ext}` · grader `{grader}`\n")
-        head = ["pair"]
-        for s in settings:
-            head += [f"{s} inst", "base", "Δ [95% CI]", "n"]
-        out += [row(head), "|" + "---|" * len(head)]
-        for p in pairs:
-            cells = [p]
-            for s in settings:
-                c = by.get((p, s))
-                cells += ([fmt(c.instruct), fmt(c.base), delta_cell(c), str(c.n)]
-                          if c else ["", "", "", ""])
-            out.append(row(cells))
-        out.append("")
-    return "\n".join(out)
+        t = gap_table([(c.pair, c.setting, Gap.of(c)) for c in cs], slug="gaps",
+                      title=f"{bench} · {dec} · {metric} · extractor `{ext}` · grader `{grader}`",
+                      note="", outputs=MD)
+        t.section = "Gaps"
+        out.append(t)
+    return out
 
 
-def breakdown_tables(results: Results) -> str:
+def breakdown_tables(results: Results) -> list[Table]:
     """Per benchmark and metadata key, under the summary's extractor and grader: a row per
     group value and pair, a column group per setting (Table 1's layout for MedCalc-Bench)."""
-    ext = results.primary_extractor
     blocks: dict[tuple, list[Comparison]] = defaultdict(list)
     for c in results.breakdowns:
-        if c.extractor == ext and c.grader == results.primary_grader(c.benchmark):
+        if results.chosen(c):
             blocks[(c.benchmark, c.group_key, c.decoding, c.grader)].append(c)
-    if not blocks:
-        return ""
-    out = ["## Breakdowns by metadata", "",
-           f"Accuracy under extractor `{ext}` and each benchmark's own grader; every extractor "
-           "× grader is in results.json (`breakdowns`). Holm within each breakdown.", ""]
+    out = []
     for (bench, key, dec, grader), cs in blocks.items():
-        settings = list(dict.fromkeys(c.setting for c in cs))
-        by = {(c.group, c.pair, c.setting): c for c in cs}
-        out.append(f"### {bench} by {key} · {dec} · grader `{grader}`\n")
-        head = [key, "pair"]
-        for s in settings:
-            head += [f"{s} inst", "base", "Δ [95% CI]", "n"]
-        out += [row(head), "|" + "---|" * len(head)]
-        for group, pair in dict.fromkeys((c.group, c.pair) for c in cs):
-            cells = [group or "", pair]
-            for s in settings:
-                c = by.get((group, pair, s))
-                cells += ([fmt(c.instruct), fmt(c.base), delta_cell(c), str(c.n)]
-                          if c else ["", "", "", ""])
-            out.append(row(cells))
-        out.append("")
-    return "\n".join(out)
+        t = gap_table([((c.group or "", c.pair), c.setting, Gap.of(c)) for c in cs],
+                      slug="breakdown", title=f"{bench} by {key} · {dec} · grader `{grader}`",
+                      row_header=(key, "pair"), note="", outputs=MD)
+        t.section = "Breakdowns by metadata"
+        out.append(t)
+    if out:
+        out[0].intro = (f"Accuracy under extractor `{results.primary_extractor}` and each "
+                        "benchmark's own grader; every extractor × grader is in results.json "
+                        "(`breakdowns`). Holm within each breakdown.")
+    return out
 
 
-def robustness_tables(results: Results) -> str:
-    ext = results.primary_extractor
-    rows = [r for r in results.robustness
-            if r.extractor == ext and r.grader == results.primary_grader(r.benchmark)]
+def robustness_tables(results: Results) -> list[Table]:
+    rows = [r for r in results.robustness if results.chosen(r)]
     if not rows:
-        return ""
-    out = ["## Original vs variant", "",
-           "Accuracy on the originals and on their variants, drop = original − variant (points) "
-           "with 95 % intervals clustered by seed problem; consistency = solved on both. "
-           "Difference of drops = instruct drop − base drop (positive: instruct drops more), "
-           "with a CR2 cluster-robust interval over seed problems (`*`: it excludes 0; `†` one "
-           "seed problem, no interval; `‡` too few seed problems to trust it).", "",
-           row(["variants", "kind", "setting", "decoding", "pair", "side", "n (seeds)",
-                "original", "variant", "drop [95% CI]", "relative", "consistency"]),
-           "|" + "---|" * 12]
-    did = []
+        return []
+    sides = Table(slug="robustness", title="Original vs variant per side",
+                  columns=["variants", "kind", "setting", "decoding", "pair", "side", "n (seeds)",
+                           "original", "variant", "drop", "95% CI", "relative %", "consistency"],
+                  outputs=MD, section="Original vs variant",
+                  intro="Accuracy on the originals and on their variants, drop = original − "
+                        "variant (points) with 95 % intervals clustered by seed problem; "
+                        "consistency = solved on both. Difference of drops = instruct drop − base "
+                        "drop (positive: instruct drops more), with a CR2 cluster-robust interval "
+                        "over seed problems (`*`: it excludes 0; `†` one seed problem, no "
+                        "interval; `‡` too few seed problems to trust it).")
+    did = Table(slug="robustness-did", title="Difference of drops (instruct − base)",
+                columns=["variants", "kind", "setting", "decoding", "pair", "n", "Δ drop",
+                         "95% CI"], outputs=MD, section="Original vs variant")
     for r in rows:
         for side, d in (("instruct", r.instruct), ("base", r.base)):
-            if d is None:
-                continue
-            out.append(row([r.benchmark, r.kind, r.setting, r.decoding, r.pair, side,
-                            f"{d.n} ({d.seeds})", fmt(d.original), fmt(d.variant),
-                            f"{fmt(d.drop, True)}{CLUSTER_MARKS.get(d.flag or '', '')} "
-                            f"[{fmt(d.drop_ci[0])}, {fmt(d.drop_ci[1])}]",
-                            fmt(100 * d.relative_drop) + " %", fmt(d.consistency)]))
+            if d is not None:
+                sides.rows.append([r.benchmark, r.kind, r.setting, r.decoding, r.pair, side,
+                                   f"{d.n} ({d.seeds})", Num(d.original), Num(d.variant),
+                                   Num(d.drop, CLUSTER_MARKS.get(d.flag or "", "")),
+                                   CI(*d.drop_ci), Num(100 * d.relative_drop),
+                                   Num(d.consistency)])
         if r.n_paired:
-            did.append(row([r.benchmark, r.kind, r.setting, r.decoding, r.pair, str(r.n_paired),
-                            f"{fmt(r.did, True)}{'*' if r.significant else ''}"
-                            f"{CLUSTER_MARKS.get(r.did_flag or '', '')} "
-                            f"[{fmt(r.did_ci[0])}, {fmt(r.did_ci[1])}]"]))
-    if did:
-        out += ["", "### Difference of drops (instruct − base)", "",
-                row(["variants", "kind", "setting", "decoding", "pair", "n", "Δ drop [95% CI]"]),
-                "|" + "---|" * 7, *did]
-    out.append("")
-    return "\n".join(out)
+            did.rows.append([r.benchmark, r.kind, r.setting, r.decoding, r.pair, r.n_paired,
+                             Num(r.did, ("*" if r.significant else "")
+                                  + CLUSTER_MARKS.get(r.did_flag or "", "")), CI(*r.did_ci)])
+    return [sides, *([did] if did.rows else [])]
 
 
-def tables_markdown(results: Results) -> str:
-    parts = [f"# tunegap results: {results.config.name}\n"]
+def tables_markdown(results: Results, tables: Sequence[Table] | None = None) -> str:
+    """tables.md: the run's caveats, the legend, then every table meant for it by section."""
+    if tables is None:
+        from tunegap.report.tables import build_tables
+
+        tables = build_tables(results)
+    parts = [f"# tunegap results: {results.name}\n"]
     if results.caveat:
         parts.append(f"> **Caveat.** {results.caveat}\n")
     incomplete = [c for c in results.cells if not c.complete]
@@ -151,10 +105,19 @@ def tables_markdown(results: Results) -> str:
     if results.batching_note:
         parts.append(f"> **Batch size in the key.** {results.batching_note}\n")
     parts.append(LEGEND + "\n")
-    parts.append("## Gaps\n")
-    parts.append(gap_tables(results.comparisons))
-    for section in (breakdown_tables(results), robustness_tables(results),
-                    sensitivity_markdown(results)):
-        if section:
-            parts.append(section)
+    section = None
+    for t in tables:
+        if "tables.md" not in t.outputs:
+            continue
+        if t.section != section:
+            section = t.section
+            parts.append(f"## {section or 'More tables'}\n")
+        if t.intro:
+            parts.append(t.intro + "\n")
+        parts.append(to_markdown(t, "###"))
     return "\n".join(parts)
+
+
+def gaps(results: Results) -> list[Table]:
+    """The registered form of `gap_tables`: every comparison of the run."""
+    return gap_tables(results.comparisons)

@@ -13,14 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tunegap.analysis.compare import Comparison
-from tunegap.report.table import CI, CLUSTER_MARKS, LEGEND, Num, Table
-from tunegap.results import Results, headline_metrics
+from tunegap.report.table import CI, CLUSTER_MARKS, LEGEND, OUTPUTS, Num, Table
+from tunegap.results import Results, benchmark_of, headline_metrics
 
-BENCH_TITLES = {"gsm8k": "GSM8K", "medcalc": "MedCalc-Bench", "math500": "Math-500",
-                "math_perturb_hard": "MATH-Perturb Hard", "math_perturb_simple": "MATH-Perturb Simple",
-                "math_perturb_original": "MATH-Perturb originals", "gsm_plus": "GSM-Plus",
-                "gsm_hard": "GSM-Hard", "gsm_symbolic": "GSM-Symbolic",
-                "synthetic": "tunegap GSM-style problems"}
+# The paper's layouts go to tables/ and report.html; tables.md has its own (report/markdown.py).
+PAPER = OUTPUTS - {"tables.md"}
+
 # MedCalc-Bench's categories in the paper's order (largest first); other groups keep theirs.
 CATEGORY_ORDER = ("lab", "risk", "physical", "severity", "diagnosis", "date", "dosage")
 MAX_GROUP_COLUMNS = 12  # wider breakdowns (55 calculators) stay in tables.md / results.json
@@ -59,7 +57,9 @@ class Gap:
 
 
 def bench_title(name: str) -> str:
-    return BENCH_TITLES.get(name, name)
+    """How reports name a benchmark: its own title (Benchmark.display_title)."""
+    bench = benchmark_of(name)
+    return bench.display_title if bench is not None else name
 
 
 def setting_title(label: str) -> str:
@@ -77,21 +77,24 @@ def _slug(*parts: str) -> str:
 
 # --- the two writers that also take published numbers ------------------------------------------
 
-def gap_table(rows: Sequence[tuple[str, str, Gap]], *, slug: str, title: str,
-              row_header: str = "pair", note: str = LEGEND) -> Table:
+def gap_table(rows: Sequence[tuple[str | tuple[str, ...], str, Gap]], *, slug: str, title: str,
+              row_header: str | Sequence[str] = "pair", note: str = LEGEND,
+              outputs: frozenset[str] = PAPER) -> Table:
     """rows: (row label, column group, gap). One row per label, a column group per group
     (inst | base | Δ, plus 95 % CI and n when known): the paper's GSM8K / MedCalc-overall /
-    two-grader layout."""
+    two-grader layout. A label may be a tuple, one column each (`row_header` names them)."""
     labels = list(dict.fromkeys(r[0] for r in rows))
     groups = list(dict.fromkeys(r[1] for r in rows))
     by = {(r[0], r[1]): r[2] for r in rows}
     with_ci = any(g.has_ci for *_x, g in rows)
     with_n = any(g.n is not None for *_x, g in rows)
     sub = ["inst", "base", "Δ", *(["95% CI"] if with_ci else []), *(["n"] if with_n else [])]
-    t = Table(slug=slug, title=title, columns=[row_header, *sub * len(groups)],
-              groups=[("", 1), *[(g, len(sub)) for g in groups]], note=note)
+    heads = [row_header] if isinstance(row_header, str) else list(row_header)
+    t = Table(slug=slug, title=title, columns=[*heads, *sub * len(groups)],
+              groups=[("", len(heads)), *[(g, len(sub)) for g in groups]], note=note,
+              outputs=outputs)
     for label in labels:
-        cells: list = [label]
+        cells: list = list(label) if isinstance(label, tuple) else [label]
         for grp in groups:
             g = by.get((label, grp))
             if g is None:
@@ -112,7 +115,8 @@ def category_table(rows: Sequence[tuple[str, str, Gap]], *, slug: str, title: st
     groups = list(dict.fromkeys(r[1] for r in rows))
     by = {(r[0], r[1]): r[2] for r in rows}
     with_ci = any(g.has_ci for *_x, g in rows)
-    t = Table(slug=slug, title=title, columns=["Model", "Variant", *groups], note=note)
+    t = Table(slug=slug, title=title, columns=["Model", "Variant", *groups], note=note,
+              outputs=PAPER)
     for p in pairs:
         gaps = [by.get((p, grp)) for grp in groups]
         t.rules.add(len(t.rows))
@@ -126,17 +130,12 @@ def category_table(rows: Sequence[tuple[str, str, Gap]], *, slug: str, title: st
 
 # --- tables from a Results -------------------------------------------------------------------
 
-def _chosen(results: Results, c) -> bool:
-    return c.extractor == results.primary_extractor and c.grader == results.primary_grader(
-        c.benchmark)
-
-
 def headline_table(results: Results) -> Table:
     t = Table(slug="headline", title="Headline: instruct − base per pair, benchmark and setting",
               columns=["pair", "benchmark", "setting", "decoding", "metric", "grader", "inst",
                        "base", "Δ", "95% CI", "n"],
               note=f"Extractor `{results.primary_extractor}`, each benchmark's own grader. "
-                   + LEGEND)
+                   + LEGEND, outputs=PAPER)
     for c in results.headline():
         t.rows.append([c.pair, bench_title(c.benchmark), setting_title(c.setting), c.decoding,
                        c.metric, c.grader, Num(c.instruct), Num(c.base),
@@ -165,7 +164,7 @@ def category_tables(results: Results) -> list[Table]:
     """MedCalc-Bench per category (Table 1), and any other breakdown of ≤ 12 groups."""
     blocks: dict[tuple, list[Comparison]] = defaultdict(list)
     for c in results.breakdowns:
-        if _chosen(results, c):
+        if results.chosen(c):
             blocks[(c.benchmark, c.group_key, c.setting, c.decoding, c.grader)].append(c)
     overall = {(c.pair, c.benchmark, c.setting, c.decoding, c.grader): c
                for c in results.comparisons
@@ -235,7 +234,8 @@ def perturb_tables(results: Results) -> list[Table]:
                   columns=["model", *["originals", "variants"] * len(graders)],
                   groups=[("", 1), *[(g, 2) for g in graders]],
                   note=f"Accuracy in % under each grader, extractor `{results.primary_extractor}`;"
-                       " the rows whose variant names its original (meta.seed_id).")
+                       " the rows whose variant names its original (meta.seed_id).",
+                  outputs=PAPER)
         by = {(r.pair, r.grader): r for r in rs}
         for p in dict.fromkeys(r.pair for r in rs):
             for side in ("instruct", "base"):
@@ -250,7 +250,7 @@ def perturb_tables(results: Results) -> list[Table]:
 
 def drop_tables(results: Results) -> list[Table]:
     """Original vs variant per side: drops with cluster intervals and the difference of drops."""
-    rows = [r for r in results.robustness if _chosen(results, r)]
+    rows = [r for r in results.robustness if results.chosen(r)]
     blocks: dict[tuple, list] = defaultdict(list)
     for r in rows:
         blocks[(r.benchmark, r.setting, r.decoding, r.grader)].append(r)
@@ -265,7 +265,7 @@ def drop_tables(results: Results) -> list[Table]:
                        "Drop = original − variant, interval clustered by seed problem; "
                        "Δ drop = instruct drop − base drop (positive: instruct drops more), "
                        "CR2 cluster-robust interval; * it excludes 0; † one seed problem, no "
-                       "interval; ‡ too few seed problems to trust it.")
+                       "interval; ‡ too few seed problems to trust it.", outputs=PAPER)
         for r in rs:
             cells: list = [r.pair, r.kind]
             for sd in (r.instruct, r.base):
@@ -289,7 +289,8 @@ def sensitivity_tables(results: Results) -> list[Table]:
                            "both right", "only first", "only second", "both wrong", "κ",
                            "disagree", "timeouts"],
                   note="Right / not right per sample under two graders; the disputed samples are "
-                       "in results.json and in the sample browser's grader-disagreement filter.")
+                       "in results.json and in the sample browser's grader-disagreement filter.",
+                  outputs=PAPER)
         for a in results.agreements:
             t.rows.append([bench_title(a.benchmark), setting_title(a.setting), a.decoding,
                            a.extractor, f"{a.grader_a} vs {a.grader_b}", a.n, a.both_right,
@@ -301,19 +302,10 @@ def sensitivity_tables(results: Results) -> list[Table]:
                   columns=["pair", "benchmark", "setting", "decoding", "extractor",
                            *[f"Δ {g}" for g in graders], "sign flip"],
                   note="Accuracy Δ in points; sign flip: the graders disagree on which side is "
-                       "better.")
+                       "better.", outputs=PAPER)
         for gd in results.grader_deltas:
             t.rows.append([gd.pair, bench_title(gd.benchmark), setting_title(gd.setting),
                            gd.decoding, gd.extractor, *[Num(gd.deltas.get(g)) for g in graders],
                            "yes" if gd.sign_flip else ""])
         out.append(t)
     return out
-
-
-def all_tables(results: Results) -> list[Table]:
-    tables = [headline_table(results), *setting_tables(results), *category_tables(results),
-              *grader_tables(results), *perturb_tables(results), *drop_tables(results),
-              *sensitivity_tables(results)]
-    for i, t in enumerate(tables):
-        t.slug = f"{i:02d}-{t.slug}"
-    return tables

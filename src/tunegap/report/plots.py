@@ -1,8 +1,13 @@
 """The report's figures, drawn from a Results with matplotlib (Agg: no display needed).
 
-Each figure is saved as a PNG file (for papers and slides) and returned as SVG text for the
-HTML page. Rendering is deterministic (fixed hash salt, no dates), so a rebuilt report has the
-same bytes. A figure whose data the run lacks (no samples: no pass@k curve) is skipped.
+Every figure is a registered plot: a function `(results, out_dir)` → `Plot`, a list of them, or
+None when the run lacks its data (no samples: no pass@k curve). It draws a matplotlib figure and
+hands it to `figure(fig, slug, title, out_dir)`, which saves plots/<slug>.png (for papers and
+slides) and returns the SVG text report.html inlines. Adding one is one call:
+
+    PLOTS.register("my_plot", "my_package.module:function")
+
+Rendering is deterministic (fixed hash salt, no dates), so a rebuilt report has the same bytes.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import io
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +25,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from tunegap.analysis.metrics import Metric  # noqa: E402
+from tunegap.registry import Registry  # noqa: E402
 from tunegap.report.paper import bench_title, setting_title  # noqa: E402
+from tunegap.report.table import fmt  # noqa: E402
 from tunegap.results import Results  # noqa: E402
 
 INSTRUCT, BASE = "#1f5fa8", "#e07b22"  # one colour per side in every figure
@@ -35,7 +44,8 @@ class Plot:
     svg: str  # inline-ready: no XML prolog, ids prefixed by the slug
 
 
-def _finish(fig, slug: str, title: str, out_dir: Path) -> Plot:
+def figure(fig, slug: str, title: str, out_dir: Path) -> Plot:
+    """Save a drawn figure as plots/<slug>.png and return it as a Plot (SVG for the page)."""
     fig.tight_layout()
     fig.savefig(out_dir / f"{slug}.png", dpi=110, metadata={"Software": None})
     buf = io.StringIO()
@@ -83,15 +93,14 @@ def forest(results: Results, out_dir: Path) -> Plot | None:
     ax.legend(handles=keys, frameon=False, fontsize=7, ncol=3, loc="lower center",
               bbox_to_anchor=(0.5, 1.0))
     ax.set_title("right of 0: instruct better · left: base better", fontsize=8, pad=18)
-    return _finish(fig, "forest", "Δ with 95 % CI per cell", out_dir)
+    return figure(fig, "forest", "Δ with 95 % CI per cell", out_dir)
 
 
 def side_bars(results: Results, out_dir: Path) -> list[Plot]:
     """The paper's bar figures: base vs instruct accuracy per pair and setting."""
-    ext = results.primary_extractor
     cells: dict[str, dict[tuple, dict]] = defaultdict(dict)
     for c in results.cells:
-        if c.extractor == ext and c.grader == results.primary_grader(c.benchmark):
+        if results.chosen(c):
             cells[c.benchmark].setdefault((c.pair, c.setting, c.decoding), {})[c.side] = c
     out = []
     for bench, groups in cells.items():
@@ -121,7 +130,7 @@ def side_bars(results: Results, out_dir: Path) -> list[Plot]:
         ax.legend(frameon=False, fontsize=8)
         ax.set_title(f"{bench_title(bench)}: instruct vs base "
                      f"(grader {results.primary_grader(bench)})", fontsize=9)
-        out.append(_finish(fig, f"bars-{_file(bench)}", f"{bench_title(bench)}: base vs instruct",
+        out.append(figure(fig, f"bars-{_file(bench)}", f"{bench_title(bench)}: base vs instruct",
                            out_dir))
     return out
 
@@ -131,12 +140,12 @@ def _file(s: str) -> str:
 
 
 def passk_curves(results: Results, out_dir: Path) -> Plot | None:
-    ext = results.primary_extractor
     panels: dict[tuple, dict[str, dict[int, float]]] = defaultdict(dict)
     for c in results.cells:
-        if c.samples < 2 or c.extractor != ext or c.grader != results.primary_grader(c.benchmark):
+        if c.samples < 2 or not results.chosen(c):
             continue
-        ks = {int(m.split("@")[1]): v for m, v in c.metrics.items() if m.startswith("pass@")}
+        metrics = {Metric.of(m): v for m, v in c.metrics.items()}
+        ks = {m.k: v for m, v in metrics.items() if m.kind == "pass" and m.k is not None}
         if ks:
             panels[(c.pair, c.benchmark, c.setting, c.decoding)][c.side] = ks
     if not panels:
@@ -160,7 +169,7 @@ def passk_curves(results: Results, out_dir: Path) -> Plot | None:
         ax.legend(frameon=False, fontsize=7)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    return _finish(fig, "passk", "pass@k for both sides", out_dir)
+    return figure(fig, "passk", "pass@k for both sides", out_dir)
 
 
 def agreement(results: Results, out_dir: Path) -> Plot | None:
@@ -178,8 +187,7 @@ def agreement(results: Results, out_dir: Path) -> Plot | None:
             share = 100 * v / a.n if a.n else 0
             ax.barh(y, share, left=left, color=colour, label=name if y == 0 else None)
             left += share
-        kappa = f"{a.kappa:.2f}" if _finite(a.kappa) else "n/a"
-        ax.text(101, y, f"κ {kappa}", va="center", fontsize=7)
+        ax.text(101, y, f"κ {fmt(a.kappa)}", va="center", fontsize=7)
         labels.append(_short(bench_title(a.benchmark), setting_title(a.setting), a.decoding,
                              a.extractor, f"{a.grader_a} vs {a.grader_b}"))
     ax.set_yticks(range(len(rows)), labels, fontsize=7)
@@ -187,13 +195,11 @@ def agreement(results: Results, out_dir: Path) -> Plot | None:
     ax.set_xlim(0, 112)
     ax.set_xlabel("% of samples")
     ax.legend(frameon=False, fontsize=7, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    return _finish(fig, "agreement", "Grader agreement", out_dir)
+    return figure(fig, "agreement", "Grader agreement", out_dir)
 
 
 def drops(results: Results, out_dir: Path) -> Plot | None:
-    ext = results.primary_extractor
-    rows = [r for r in results.robustness
-            if r.extractor == ext and r.grader == results.primary_grader(r.benchmark)]
+    rows = [r for r in results.robustness if results.chosen(r)]
     if not rows:
         return None
     labels = [_short(r.pair, bench_title(r.benchmark), r.kind, setting_title(r.setting),
@@ -214,13 +220,22 @@ def drops(results: Results, out_dir: Path) -> Plot | None:
     ax.invert_yaxis()
     ax.set_xlabel("drop = original − variant accuracy (points), 95 % CI by seed problem")
     ax.legend(frameon=False, fontsize=8)
-    return _finish(fig, "drops", "Drop per perturbation kind", out_dir)
+    return figure(fig, "drops", "Drop per perturbation kind", out_dir)
+
+
+PLOTS: Registry[Callable[[Results, Path], Plot | list[Plot] | None]] = Registry(
+    "plot", field="plots")
+for _name in ("forest", "side_bars", "passk_curves", "agreement", "drops"):
+    PLOTS.register(_name, f"tunegap.report.plots:{_name}")
+PLOTS.freeze_builtins()
 
 
 def all_plots(results: Results, out_dir: Path) -> list[Plot]:
+    """Every registered plot of a run, in registration order."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    out: list[Plot] = []
     with plt.rc_context(RC):
-        plots = [forest(results, out_dir), *side_bars(results, out_dir),
-                 passk_curves(results, out_dir), agreement(results, out_dir),
-                 drops(results, out_dir)]
-    return [p for p in plots if p is not None]
+        for name in PLOTS:
+            got = PLOTS.get(name)(results, out_dir)
+            out += [got] if isinstance(got, Plot) else list(got or [])
+    return out

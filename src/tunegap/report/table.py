@@ -1,9 +1,13 @@
-"""A table as data, rendered four ways: Markdown, LaTeX (booktabs), CSV and HTML.
+"""The one table model: a table as data, rendered by every output — tables.md and tables/*.md
+(Markdown), tables/*.tex (LaTeX, booktabs), tables/*.csv, report.html (HTML) and the terminal
+(cli/output.py renders a Table with rich through `text`).
 
-Builders (paper.py) decide the layout; this module only formats. A cell is text, an int, a
-`Num` (a percentage with an optional significance mark) or a `CI` (an interval). Every renderer
-formats numbers the same way (two decimals, the paper's style: no plus sign, no negative zero),
-so the four files of one table always agree.
+Builders (the registered table functions, report/tables.py) decide the layout; this module only
+formats. A cell is text, an int, a `Num` (a percentage with an optional significance mark) or a
+`CI` (an interval). Every renderer formats numbers with the one formatter `fmt` (two decimals,
+the paper's style: no plus sign, no negative zero), and LEGEND is the one legend.
+
+Imports nothing of tunegap: the terminal renders a stored summary without loading the analysis.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 NA = "n/a"
+# Where a table is written: tables.md, tables/ (md, tex, csv), report.html.
+OUTPUTS = frozenset({"tables.md", "tables/", "report.html"})
 LEGEND = ("Accuracy in %; Δ = instruct − base in points with its paired 95 % CI. "
           "* significant (Holm-adjusted p < 0.05); ? unresolved (|Δ| below the minimum "
           "detectable effect). n/a: not estimable, or not published. "
@@ -48,6 +54,9 @@ class Table:
     groups: list[tuple[str, int]] = field(default_factory=list)
     rules: set[int] = field(default_factory=set)  # row indexes that start a new block
     note: str = ""
+    outputs: frozenset[str] = OUTPUTS
+    section: str = ""  # tables.md: the `##` heading the table sits under
+    intro: str = ""  # tables.md: text before the table (a section's first table says it)
 
     def header(self) -> list[str]:
         """One-line column names (Markdown, CSV): a group's label prefixes its first column,
@@ -85,13 +94,15 @@ def text(cell) -> str:
     return "" if cell is None else str(cell)
 
 
-def to_markdown(t: Table) -> str:
+def to_markdown(t: Table, heading: str = "") -> str:
+    """`heading`: a Markdown heading mark for the title ("###" in tables.md); bold without."""
     def line(cells: Sequence[str]) -> str:
         # An empty cell renders as "| |", like the paper's continuation rows.
         return "|" + "|".join(f" {c.replace('|', chr(92) + '|')} " if c else " "
                               for c in cells) + "|"
 
-    out = [f"**{t.title}**", "", line(t.header()), "|" + "---|" * len(t.columns)]
+    title = f"{heading} {t.title}" if heading else f"**{t.title}**"
+    out = [title, "", line(t.header()), "|" + "---|" * len(t.columns)]
     out += [line([text(c) for c in r]) for r in t.rows]
     if t.note:
         out += ["", t.note]
@@ -194,4 +205,4 @@ def to_html(t: Table) -> str:
     return "".join(out)
 
 
-RENDERERS = {"md": to_markdown, "tex": to_latex, "csv": to_csv}
+RENDERERS = {"md": to_markdown, "tex": to_latex, "csv": to_csv}  # the files in tables/
