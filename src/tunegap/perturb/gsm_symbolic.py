@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tunegap.errors import UserError
-from tunegap.perturb.expr import FUNCTIONS, ExprError, evaluate
+from tunegap.perturb.expr import FUNCTIONS, ExprError, WorkLimitReached, evaluate, work_limit
 from tunegap.perturb.symbolic_lists import LISTS, Word, numbers_within, read_number
 
 _SLOT = re.compile(r"\{(\w+)\s*,([^{}]*)\}")
@@ -113,13 +113,16 @@ class SymbolicTemplate:
             combos *= max(1, len(cands))
         if combos > 20_000 or not all(c for _, c in hidden):
             return None
-        for combo in itertools.product(*[c for _, c in hidden]):
-            values = {**known, **{name: v for (name, _), v in zip(hidden, combo)}}
-            try:
-                if not self.failed_conditions(values):
-                    return dict(zip([n for n, _ in hidden], combo))
-            except ExprError:
-                continue
+        with work_limit(f"template '{self.id}'"):
+            for combo in itertools.product(*[c for _, c in hidden]):
+                values = {**known, **{name: v for (name, _), v in zip(hidden, combo)}}
+                try:
+                    if not self.failed_conditions(values):
+                        return dict(zip([n for n, _ in hidden], combo))
+                except WorkLimitReached:
+                    return None
+                except ExprError:
+                    continue
         return None
 
     def _original(self, name: str, dom: Any) -> Any:
@@ -166,27 +169,35 @@ class SymbolicTemplate:
     def sample(self, rng: random.Random, fixed: Mapping[str, Any] | None = None, *,
                near: Mapping[str, Any] | None = None, tries: int = 2000) -> dict[str, Any] | None:
         fixed = dict(fixed or {})
-        for _ in range(tries):
-            values = dict(fixed)
-            for names, dom in self.inits:
-                if all(n in values for n in names):
+        with work_limit(f"template '{self.id}'"):  # all the tries together, not each
+            for _ in range(tries):
+                values = dict(fixed)
+                for names, dom in self.inits:
+                    if all(n in values for n in names):
+                        continue
+                    drawn = _draw(dom, len(names), rng,
+                                  [near.get(n) for n in names] if near else None)
+                    values.update(zip(names, drawn))
+                try:
+                    if self.failed_conditions(values):
+                        continue
+                    answer = self.value(values)
+                    self.render(values)
+                except WorkLimitReached:
+                    return None
+                except (ExprError, TypeError, ValueError):
                     continue
-                drawn = _draw(dom, len(names), rng, [near.get(n) for n in names] if near else None)
-                values.update(zip(names, drawn))
-            try:
-                if self.failed_conditions(values):
-                    continue
-                answer = self.value(values)
-                self.render(values)
-            except (ExprError, TypeError, ValueError):
-                continue
-            if answer.denominator == 1 and answer >= 0:
-                return values
+                if answer.denominator == 1 and answer >= 0:
+                    return values
         return None
 
     # ---- the check against GSM8K
     def verify(self) -> list[str]:
         """Why the original values do not reproduce GSM8K (empty when they do)."""
+        with work_limit(f"template '{self.id}'"):
+            return self._verify()
+
+    def _verify(self) -> list[str]:
         values = self.defaults()
         missing = [n for n, v in values.items() if v is None]
         if missing:
