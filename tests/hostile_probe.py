@@ -44,8 +44,10 @@ def _limits(memory: int) -> Callable[[], None]:
 
 def start(args: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
           memory: int = MEMORY_CAP) -> subprocess.Popen:
-    """`tunegap ARGS` started in its own process group (so a signal reaches its workers too)."""
-    full_env = {**os.environ, "PYTHONPATH": str(REPO / "src") + os.pathsep + str(REPO),
+    """`tunegap ARGS` started in its own process group (so a signal reaches its workers too).
+    $TUNEGAP_PROBE_SRC names another source tree to probe (e.g. the code before a fix)."""
+    src = os.environ.get("TUNEGAP_PROBE_SRC", str(REPO / "src"))
+    full_env = {**os.environ, "PYTHONPATH": src + os.pathsep + str(REPO),
                 "COLUMNS": "200", **(env or {})}
     return subprocess.Popen([sys.executable, "-m", "tunegap.cli", *args], cwd=cwd or REPO,
                             env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -42,6 +42,11 @@ class ExprError(ValueError):
     """A formula that cannot be parsed, uses something not allowed, or fails to evaluate."""
 
 
+class LimitError(ExprError):
+    """A formula past one of the bounds below: hostile or broken input, never a value that
+    merely fails a condition (no formula of a real template comes near them)."""
+
+
 def _int(x: Any) -> Fraction:
     return Fraction(math.trunc(_num(x)))  # Python's int(): toward zero
 
@@ -51,7 +56,7 @@ def _round(x: Any, nd: Any = None) -> Fraction:
         return Fraction(round(_num(x)))
     digits = int(_num(nd))
     if abs(digits) > MAX_ROUND_DIGITS:  # round() builds 10**digits
-        raise ExprError(f"round to {digits} digits is not allowed (at most {MAX_ROUND_DIGITS})")
+        raise LimitError(f"round to {digits} digits is not allowed (at most {MAX_ROUND_DIGITS})")
     return Fraction(round(_num(x), digits))
 
 
@@ -63,7 +68,7 @@ def _fraction(x: Any, d: Any = None) -> Fraction:
         exp = _EXPONENT.search(x)
         # Fraction('1e999999999') builds a billion-digit number before anything can check it.
         if len(x) > 100 or (exp and abs(int(exp.group(1))) > MAX_ROUND_DIGITS):
-            raise ExprError(f"number text {x[:40]!r} is too long or too large")
+            raise LimitError(f"number text {x[:40]!r} is too long or too large")
         return _checked(Fraction(x.strip()))
     return _num(x) if d is None else _num(x) / _num(d)
 
@@ -72,9 +77,9 @@ def _checked(v: Any) -> Any:
     """`v` when it is a number within MAX_BITS (or not a number); ExprError otherwise."""
     if isinstance(v, Fraction) and (v.numerator.bit_length() > MAX_BITS
                                     or v.denominator.bit_length() > MAX_BITS):
-        raise ExprError(f"a number in the formula passes {MAX_BITS} bits")
+        raise LimitError(f"a number in the formula passes {MAX_BITS} bits")
     if isinstance(v, (list, tuple)) and len(v) > MAX_LIST:
-        raise ExprError(f"a list in the formula passes {MAX_LIST} items")
+        raise LimitError(f"a list in the formula passes {MAX_LIST} items")
     return v
 
 
@@ -116,7 +121,7 @@ _CMP = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE:
         ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
 
 
-class WorkLimitReached(ExprError):
+class WorkLimitReached(LimitError):
     """A formula or a task (`work_limit`) used up its work."""
 
 
@@ -159,13 +164,13 @@ def _short(text: str) -> str:
 @lru_cache(maxsize=4096)
 def parse(text: str) -> ast.expr:
     if len(text) > MAX_FORMULA_CHARS:
-        raise ExprError(f"formula {_short(text)} is longer than {MAX_FORMULA_CHARS} characters")
+        raise LimitError(f"formula {_short(text)} is longer than {MAX_FORMULA_CHARS} characters")
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as exc:
         raise ExprError(f"cannot parse formula {_short(text)}: {exc.msg}") from None
     except (RecursionError, MemoryError):
-        raise ExprError(f"formula {_short(text)} nests too deeply") from None
+        raise LimitError(f"formula {_short(text)} nests too deeply") from None
     _check_depth(tree, text)
     return tree
 
@@ -176,7 +181,7 @@ def _check_depth(tree: ast.AST, text: str) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise ExprError(f"formula {_short(text)} nests deeper than {MAX_DEPTH} levels")
+            raise LimitError(f"formula {_short(text)} nests deeper than {MAX_DEPTH} levels")
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
@@ -199,7 +204,7 @@ def evaluate(text: str, env: Mapping[str, Any],
     except (TypeError, ValueError, IndexError, KeyError, OverflowError) as exc:
         raise ExprError(f"cannot evaluate {_short(text)}: {str(exc)[:200]}") from None
     except (RecursionError, MemoryError):
-        raise ExprError(f"formula {_short(text)} is too large to evaluate") from None
+        raise LimitError(f"formula {_short(text)} is too large to evaluate") from None
 
 
 class _Walker:
@@ -244,7 +249,7 @@ class _Walker:
                 raise ExprError(f"power {exp} is not allowed (integers up to {MAX_POWER})")
             bits = max(base.numerator.bit_length(), base.denominator.bit_length())
             if bits * abs(int(exp)) > MAX_BITS:  # refused before it is built
-                raise ExprError(f"a number in the formula passes {MAX_BITS} bits")
+                raise LimitError(f"a number in the formula passes {MAX_BITS} bits")
             return base ** int(exp)
         op = _BIN.get(type(n.op))
         if op is None:
@@ -254,7 +259,7 @@ class _Walker:
                 items, times = (left, right) if isinstance(left, list) else (right, left)
                 times = int(_num(times))
                 if len(items) * max(times, 0) > MAX_LIST:  # refused before it is built
-                    raise ExprError(f"a list in the formula passes {MAX_LIST} items")
+                    raise LimitError(f"a list in the formula passes {MAX_LIST} items")
                 return items * times
             return op(left, right)
         if isinstance(n.op, (ast.FloorDiv, ast.Mod)):

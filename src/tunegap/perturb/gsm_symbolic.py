@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from tunegap.errors import UserError
-from tunegap.perturb.expr import FUNCTIONS, ExprError, WorkLimitReached, evaluate, work_limit
+from tunegap.perturb.expr import (
+    FUNCTIONS,
+    ExprError,
+    LimitError,
+    WorkLimitReached,
+    evaluate,
+    work_limit,
+)
 from tunegap.perturb.symbolic_lists import LISTS, Word, numbers_within, read_number
 
 _SLOT = re.compile(r"\{(\w+)\s*,([^{}]*)\}")
@@ -119,8 +126,8 @@ class SymbolicTemplate:
                 try:
                     if not self.failed_conditions(values):
                         return dict(zip([n for n, _ in hidden], combo))
-                except WorkLimitReached:
-                    return None
+                except LimitError:
+                    raise
                 except ExprError:
                     continue
         return None
@@ -206,6 +213,8 @@ class SymbolicTemplate:
         try:
             failed = self.failed_conditions(values)
             answer = self.value(values)
+        except LimitError:
+            raise
         except ExprError as exc:
             return [f"formula error at original values: {exc}"]
         problems = [f"condition false at original values: {c}" for c in failed]
@@ -278,9 +287,14 @@ def read_template(path: Path, family: str = "") -> SymbolicTemplate:
         originals.setdefault(name, default)
     gsm = data.get("answer", "").rpartition("####")[2].strip().replace(",", "")
     solution = data.get("answer_annotated", "")
+    try:
+        inits = _inits(init_text.split("#answer")[0])
+    except LimitError as exc:
+        raise UserError(f"an #init formula goes past a limit: {exc}", file=str(path),
+                        field="question_annotated") from None
     return SymbolicTemplate(
         id=f"{family}/{path.stem}" if family else path.stem, path=str(path),
-        question_annotated=annotated, body=body, inits=_inits(init_text.split("#answer")[0]),
+        question_annotated=annotated, body=body, inits=inits,
         conditions=[_dollarless(c) for c in _items(cond_text)], answer=_dollarless(answer),
         solution_annotated=solution, gsm8k_answer=read_number(gsm) if gsm else None,
         id_orig=int(data["id_orig"]) if str(data.get("id_orig", "")).isdigit() else None,
@@ -306,6 +320,8 @@ def _inits(block: str) -> list[tuple[tuple[str, ...], Any]]:
         names = tuple(n.strip().lstrip("$") for n in lhs.split(","))
         try:
             dom = _pairs_to_words(evaluate(_dollarless(rhs), LISTS, _INIT_FUNCTIONS))
+        except LimitError:
+            raise
         except ExprError as exc:
             dom = ("error", f"init '{item}': {exc}")
         out.append((names, dom))
@@ -324,6 +340,14 @@ def read_folder(folder: Path, families: tuple[str, ...] = ("symbolic", "p1", "p2
 
 
 def check(template: SymbolicTemplate) -> list[str]:
-    """verify() plus the init lines the reader could not understand."""
+    """verify() plus the init lines the reader could not understand. A formula past one of the
+    evaluator's limits (perturb/expr.py) is not a template that merely fails: it is bad input,
+    a UserError naming the file."""
     errors = [dom[1] for _, dom in template.inits if isinstance(dom, tuple) and dom and dom[0] == "error"]
-    return errors or template.verify()
+    if errors:
+        return errors
+    try:
+        return template.verify()
+    except LimitError as exc:
+        raise UserError(f"a formula goes past a limit: {exc}", file=template.path,
+                        field="question_annotated") from None
