@@ -36,7 +36,7 @@ def slow_extract(text, example, answer_format):
     """An extractor slow enough to be interrupted in the middle of grading; it marks the file
     named by $PROBE_MARK once grading has begun."""
     Path(os.environ["PROBE_MARK"]).touch()
-    time.sleep(0.05)
+    time.sleep(0.1)
     return "3"
 
 
@@ -198,6 +198,43 @@ def test_item2_dripping_server_bounded_in_total_time(tmp_path):
     # Two tries of 3 s each (both sides at once), plus start-up: far below the 60 s cap.
     assert probe.seconds < 30
     assert generations(tmp_path / "run") == 0
+
+
+def slow_but_whole(conn: socket.socket) -> None:
+    """A gzip-compressed, chunked completion sent in pieces over about a second."""
+    import gzip
+
+    body = gzip.compress(json.dumps({"choices": [{"message": {"content": "The answer is 4."},
+                                                  "finish_reason": "stop"}],
+                                     "usage": {"prompt_tokens": 5, "completion_tokens": 5}}
+                                    ).encode())
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                 b"Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n")
+    for i in range(0, len(body), 16):
+        piece = body[i:i + 16]
+        conn.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+        time.sleep(0.1)
+    conn.sendall(b"0\r\n\r\n")
+
+
+def test_item2_a_slow_whole_answer_within_the_deadline_is_read():
+    """The bounded call still reads a real answer: chunked, compressed, in pieces."""
+    from tunegap.backends.openai import OpenAIBackend
+    from tunegap.config import ModelSpec
+    from tunegap.types import Message, Prompt, Request, SamplingParams
+
+    server = Server(slow_but_whole)
+    try:
+        backend = OpenAIBackend(ModelSpec.model_validate({
+            "name": "m", "kind": "instruct", "backend": {"type": "openai", "model": "served",
+                                                        "options": {"base_url": server.url,
+                                                                    "timeout": 20,
+                                                                    "max_retries": 0}}}))
+        req = Request("m", Prompt(messages=(Message("user", "2+2?"),)), SamplingParams(max_tokens=8))
+        [[gen]] = backend.generate([req])
+    finally:
+        server.close()
+    assert (gen.text, gen.finish_reason, gen.completion_tokens) == ("The answer is 4.", "stop", 5)
 
 
 # ------------------------------------------------------------------ item 3: secrets
