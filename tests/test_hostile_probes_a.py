@@ -217,7 +217,7 @@ def slow_but_whole(conn: socket.socket) -> None:
     conn.sendall(b"0\r\n\r\n")
 
 
-def test_item2_a_slow_whole_answer_within_the_deadline_is_read():
+def test_bounded_call_still_reads_a_slow_whole_answer():
     """The bounded call still reads a real answer: chunked, compressed, in pieces."""
     from tunegap.backends.openai import OpenAIBackend
     from tunegap.config import ModelSpec
@@ -402,7 +402,7 @@ def test_yaml_deep_nesting_stays_one_line(tmp_path):
     assert "c.yaml" in one_line(probe, 2)
 
 
-def test_item5_anchors_within_limits_still_load(tmp_path):
+def test_yaml_anchors_within_limits_still_load(tmp_path):
     """Anchors and aliases a person writes (a shared backend block) are fine."""
     from tunegap.config_files import load_config_text
 
