@@ -15,7 +15,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from tunegap.backend_registry import BACKENDS
 from tunegap.config_axes import BenchmarkScope, DecodingSpec, PerturbSpec, SettingSpec
 from tunegap.config_axes import StrictModel as _Strict
-from tunegap.errors import UserError
+from tunegap.errors import UserError, has_url_credentials
 from tunegap.types import canonical_json, sha256_hex
 
 __all__ = ["NO_OUTPUT_OPTIONS", "BackendSpec", "BenchmarkScope", "DecodingSpec", "ModelSpec",
@@ -46,6 +46,27 @@ class BackendSpec(_Strict):
                 and BACKENDS.known(data["type"])):
             return {**data, "batch_size": BACKENDS[data["type"]].default_batch_size}
         return data
+
+    @field_validator("options")
+    @classmethod
+    def _no_url_credentials(cls, v: dict[str, Any]) -> dict[str, Any]:
+        """The config is stored with the run and written into results.json: a password in a
+        URL (scheme://user:pass@host) would be kept there. Backends read secrets from the
+        environment instead (openai: api_key_env, auth_env)."""
+        def strings(x: Any):
+            if isinstance(x, str):
+                yield x
+            elif isinstance(x, dict):
+                for item in x.values():
+                    yield from strings(item)
+            elif isinstance(x, (list, tuple)):
+                for item in x:
+                    yield from strings(item)
+        if any(has_url_credentials(s) for s in strings(v)):
+            raise ValueError("a URL in backend.options carries credentials (user:password@); "
+                             "put them in an environment variable (openai: auth_env for "
+                             "user:password, api_key_env for a bearer key)")
+        return v
 
     @field_validator("type")
     @classmethod

@@ -54,6 +54,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub("", _ANSI.sub("", text))
 
 
+def has_url_credentials(text: str) -> bool:
+    """Whether `text` holds a URL with credentials (scheme://user:pass@host)."""
+    return _URL_CREDENTIALS.search(text) is not None
+
+
 def redact(text: str) -> str:
     """URL credentials (scheme://user:pass@host) replaced by ***."""
     return _URL_CREDENTIALS.sub(r"\1***@", text)

@@ -11,7 +11,10 @@ Options (`backend.options`):
   base_url / base_urls   one URL or a list, each ending in /v1 (default http://127.0.0.1:8000/v1)
   api_key_env            env var holding the key (default OPENAI_API_KEY; unset = no key sent)
   concurrency            calls in flight at once across all URLs (default 8)
-  timeout                seconds per call (connect + read) (default 120)
+  timeout                seconds per call, in all: connect, send and every byte of the answer
+                         (default 120); a body over 64 MiB is a failed try too
+  auth_env               env var holding "user:password" for HTTP basic auth (credentials
+                         in a base_url are refused: they would be stored with the config)
   max_retries            retries per call after the first try (default 6)
   backoff, backoff_max   first and largest backoff in seconds (default 0.5, 20)
   retry_after_max        cap on a server's Retry-After, seconds (default 60)
@@ -20,7 +23,8 @@ Options (`backend.options`):
                          {"repeat_penalty": 1.0} for the plain greedy/sampling other engines do
 
 The API key is read from the environment at call time and only ever put in the Authorization
-header: never in the Request (its key), results, logs or error messages.
+header: never in the Request (its key), results, logs or error messages (an error body that
+echoes it, in any encoding, is redacted before it is cut: backends/http_limits.py).
 
 Chat prompts are rendered by the server's template, which the API does not show: such samples
 store `rendered_prompt = None`; their messages are stored with the request in samples.jsonl.
@@ -37,7 +41,6 @@ import itertools
 import json
 import os
 import random
-import re
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -45,13 +48,21 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from tunegap.backends.base import Backend, Capabilities
+from tunegap.backends.http_limits import (
+    BodyTooLarge,
+    CallTimeout,
+    error_snippet,
+    post_bounded,
+    redact_secret,
+)
 from tunegap.config import ModelSpec
-from tunegap.errors import BackendError, UserError
+from tunegap.errors import BackendError, UserError, has_url_credentials
+from tunegap.errors import redact as redact_url_credentials
 from tunegap.types import Generation, Prompt, Request, TokenCandidate
 
-_URL_CREDENTIALS = re.compile(r"(\w+://)[^/\s@]+@")
 OPTIONS = frozenset({"base_url", "base_urls", "api_key_env", "concurrency", "timeout",
-                     "max_retries", "backoff", "backoff_max", "retry_after_max", "extra_body"})
+                     "max_retries", "backoff", "backoff_max", "retry_after_max", "extra_body",
+                     "auth_env"})
 _RETRY_STATUS = {408, 409, 425, 429}
 
 
@@ -65,6 +76,7 @@ class ClientSettings:
     backoff: float = 0.5
     backoff_max: float = 20.0
     retry_after_max: float = 60.0
+    auth_env: str | None = None
 
     @classmethod
     def from_options(cls, opts: dict[str, Any]) -> ClientSettings:
@@ -74,8 +86,14 @@ class ClientSettings:
         if not urls or not all(isinstance(u, str) and u.startswith(("http://", "https://"))
                                for u in urls):
             raise UserError("base_url(s) must be http(s) URLs", field="backend.options.base_url")
+        if any(has_url_credentials(u) for u in urls):
+            # Credentials in a URL would be stored with the run's config and printed with it.
+            raise UserError("base_url carries credentials (user:password@): put them in an "
+                            "environment variable named by auth_env (basic auth) or api_key_env "
+                            "(bearer key)", field="backend.options.base_url")
         kw = {k: opts[k] for k in ("api_key_env", "concurrency", "timeout", "max_retries",
-                                   "backoff", "backoff_max", "retry_after_max") if k in opts}
+                                   "backoff", "backoff_max", "retry_after_max", "auth_env")
+              if k in opts}
         s = cls(base_urls=tuple(u.rstrip("/") for u in urls), **kw)
         if s.concurrency < 1 or s.max_retries < 0 or s.timeout <= 0:
             raise UserError("concurrency ≥ 1, max_retries ≥ 0 and timeout > 0 are required",
@@ -200,17 +218,32 @@ class OpenAIBackend(Backend):
         self._rng = random.Random()
         self._next_url = itertools.count()
 
+    def _secrets(self) -> list[str]:
+        """What must never be printed: the API key and the basic-auth password (and pair)."""
+        out = [os.environ.get(self.settings.api_key_env) or ""]
+        auth = os.environ.get(self.settings.auth_env or "") or ""
+        out += [auth, auth.partition(":")[2]]
+        return [s for s in out if s]
+
     def redact(self, text: str) -> str:
-        """A message that is printed or stored never carries the API key (a 401 body may echo
-        it) or the credentials of a URL (https://user:pass@host)."""
-        key = os.environ.get(self.settings.api_key_env)
-        if key:
-            text = text.replace(key, "***")
-        return _URL_CREDENTIALS.sub(r"\1***@", text)
+        """A message that is printed or stored never carries the API key or the basic-auth
+        password in any encoding (a 401 body may echo them) or the credentials of a URL."""
+        return redact_url_credentials(redact_secret(text, self._secrets()))
 
     def _headers(self) -> dict[str, str]:
         key = os.environ.get(self.settings.api_key_env)
         return {"Authorization": f"Bearer {key}"} if key else {}
+
+    def _auth(self) -> tuple[str, str] | None:
+        """HTTP basic auth from `auth_env` ("user:password"), never from the URL or config."""
+        if not self.settings.auth_env:
+            return None
+        value = os.environ.get(self.settings.auth_env)
+        if not value or ":" not in value:
+            raise UserError(f"environment variable {self.settings.auth_env} must hold "
+                            "user:password", field="backend.options.auth_env")
+        user, _, password = value.partition(":")
+        return user, password
 
     def generate(self, requests: Sequence[Request]) -> list[list[Generation]]:
         if not requests:
@@ -223,7 +256,7 @@ class OpenAIBackend(Backend):
                                    max_keepalive_connections=s.concurrency)
         sem = asyncio.Semaphore(s.concurrency)
         async with self.httpx.AsyncClient(timeout=s.timeout, limits=limits,
-                                          headers=self._headers()) as client:
+                                          headers=self._headers(), auth=self._auth()) as client:
             tasks = [[asyncio.ensure_future(self._call(client, sem, req, i))
                       for i in range(req.params.samples)] for req in requests]
             flat = [t for row in tasks for t in row]
@@ -266,23 +299,28 @@ class OpenAIBackend(Backend):
                         chat: bool) -> Generation:
         httpx = self.httpx
         try:
-            resp = await client.post(url, json=body)
-        except httpx.TimeoutException:
+            # The whole call (connect, send, every byte of the body) under one deadline.
+            resp = await post_bounded(client, url, body, total_s=self.settings.timeout)
+        except (httpx.TimeoutException, CallTimeout):
             raise RetryableError(f"timeout after {self.settings.timeout:g}s") from None
+        except BodyTooLarge as exc:
+            raise RetryableError(f"body too large ({exc})") from None
         except httpx.TransportError as exc:  # refused, reset, dropped, truncated mid-body
             raise RetryableError(f"connection error ({type(exc).__name__})") from None
-        status = resp.status_code
+        status = resp.status
         if status in _RETRY_STATUS or status >= 500:
             raise RetryableError(f"HTTP {status}",
                                  retry_after=parse_retry_after(resp.headers.get("retry-after")))
         if status >= 400:
-            snippet = " ".join(resp.text[:200].split())
+            snippet = error_snippet(resp.content, self._secrets())
             raise BackendError(self.redact(f"openai backend: {url} answered HTTP {status}: "
                                            f"{snippet}"))
         try:
             data = json.loads(resp.content)
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise RetryableError("broken JSON body (truncated or not JSON)") from None
+        except RecursionError:
+            raise RetryableError("JSON body nested too deeply") from None
         return parse_response(data, chat=chat)
 
     def first_token_topk(self, prompt: Prompt, k: int) -> list[TokenCandidate]:

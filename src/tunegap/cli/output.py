@@ -117,21 +117,37 @@ def run_app(app: typer.Typer) -> None:
     """Run the app; a known failure becomes one line on stderr and its exit code (UserError 2,
     BackendError its own, Ctrl-C 130, a usage error 2), anything else a traceback."""
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode typer does not raise an exit code, it returns it: Ctrl-C
+        # inside a command comes back as 130 (typer turns KeyboardInterrupt into Exit(130)).
+        code = app(standalone_mode=False)
     except UserError as exc:
         _fail(exc.one_line(), exc.exit_code)
     except BackendError as exc:
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
-        stderr().print("interrupted; re-run the same command to resume")
-        sys.exit(130)
+        _interrupted()
     except (typer.Exit, SystemExit) as exc:
         code = getattr(exc, "exit_code", getattr(exc, "code", 0))
         sys.exit(code)
     except Exception as exc:
         message = _click_message(exc)
         if message is None:
-            if type(exc).__name__ == "Abort":  # click's Ctrl-C at a prompt
-                sys.exit(130)
+            if type(exc).__name__ == "Abort":  # click's Ctrl-C (or end of input) at a prompt
+                _interrupted()
             raise
         _fail(f"{message} (see: tunegap --help)", 2)
+    if code == INTERRUPTED:
+        _interrupted()
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a Ctrl-C
+
+
+def _interrupted() -> None:
+    """One line and 130: a script or scheduler must not take an interrupted run for a finished
+    one. What was stored before the interrupt stays; the same command resumes."""
+    stderr().print("interrupted; re-run the same command to resume", markup=False,
+                   highlight=False, soft_wrap=True)
+    sys.exit(INTERRUPTED)

@@ -76,8 +76,11 @@ class _Worker:
     def __init__(self, warm: Sequence[str] = ()) -> None:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
                    **{PARENT_ENV: str(os.getpid())})
+        # Its own session: a Ctrl-C reaches the run only, which stops its workers itself
+        # (GraderPool.grade_many) instead of each printing a KeyboardInterrupt traceback.
         self.proc = _spawn([sys.executable, "-m", "tunegap.grade.worker", *warm],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+                           start_new_session=True)
         self._buf = b""
         self._sel = selectors.DefaultSelector()
         self._sel.register(self.proc.stdout, selectors.EVENT_READ)
@@ -136,14 +139,30 @@ class GraderPool:
         self.limit_s = limit_s
         self.chunk = chunk
         self._idle: list[_Worker] = []
+        self._started: list[_Worker] = []  # every worker, for stopping them all on an interrupt
+        self._stopping = False
         self._lock = threading.Lock()
         self.timeouts = 0
 
     def _get(self) -> _Worker:
         with self._lock:
+            if self._stopping:
+                raise WorkerDied("the pool is stopping")
             if self._idle:
                 return self._idle.pop()
-        return _Worker(self.warm)
+        worker = _Worker(self.warm)
+        with self._lock:
+            self._started.append(worker)
+        return worker
+
+    def _stop_all(self) -> None:
+        """Kill every worker now: their threads end at once instead of finishing their chunks."""
+        with self._lock:
+            self._stopping = True
+            started, self._started, self._idle = self._started, [], []
+        for w in started:
+            if w.proc.poll() is None:
+                w.proc.kill()
 
     def _put(self, w: _Worker) -> None:
         with self._lock:
@@ -206,8 +225,14 @@ class GraderPool:
         chunks = self._chunks(jobs)
         if not chunks:
             return []
-        with ThreadPoolExecutor(max_workers=min(self.size, len(chunks))) as ex:
+        ex = ThreadPoolExecutor(max_workers=min(self.size, len(chunks)))
+        try:
             results = list(ex.map(self._run_chunk, chunks))
+        except BaseException:  # Ctrl-C (KeyboardInterrupt) in the waiting thread
+            self._stop_all()
+            raise
+        finally:
+            ex.shutdown(wait=True, cancel_futures=True)
         return [g for part in results for g in part]
 
     def grade(self, grader: str, answer: str | None, target: str, example: Example) -> Grade:

@@ -5,6 +5,14 @@ the node types below are allowed. Numbers become `Fraction`s (a literal 0.1 is e
 so an answer is exact and never a float. Names are looked up in the variables; calls go only to
 the whitelisted functions. Anything else (attributes, lambdas, comprehensions, ...) is an
 ExprError naming what was refused.
+
+Templates are read from a user's data folder, so a formula is input, and bounded like input:
+in length (MAX_FORMULA_CHARS, before parsing), depth (MAX_DEPTH, before walking), magnitude
+(every number within MAX_BITS, checked before an operation could build a larger one: powers,
+round's digits, Fraction('1e999999999')), list length (MAX_LIST, checked before repeating a
+list) and work (MAX_STEPS per formula; `work_limit` bounds all the formulas of one task, e.g.
+the draws of one template). The work count is deterministic, so a bound hit is the same on any
+machine, and since no single operation can be large, the count bounds the time.
 """
 
 from __future__ import annotations
@@ -12,14 +20,31 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+MAX_FORMULA_CHARS = 4000  # the longest formula in GSM-Symbolic's release is under 1000
+MAX_DEPTH = 100  # nested operations; a chain a+b+c+... is as deep as it is long
+MAX_BITS = 4096  # numerator and denominator each (about 1200 digits)
+MAX_LIST = 10_000
+MAX_ROUND_DIGITS = 100
+MAX_STEPS = 50_000  # nodes visited plus list items touched, per formula (well under 1 s)
+TASK_STEPS = 2_000_000  # all the formulas of one task (`work_limit`)
+MAX_POWER = 12  # keeps a formula from building huge numbers
+
 
 class ExprError(ValueError):
     """A formula that cannot be parsed, uses something not allowed, or fails to evaluate."""
+
+
+class LimitError(ExprError):
+    """A formula past one of the bounds below: hostile or broken input, never a value that
+    merely fails a condition (no formula of a real template comes near them)."""
 
 
 def _int(x: Any) -> Fraction:
@@ -29,13 +54,33 @@ def _int(x: Any) -> Fraction:
 def _round(x: Any, nd: Any = None) -> Fraction:
     if nd is None:
         return Fraction(round(_num(x)))
-    return Fraction(round(_num(x), int(nd)))
+    digits = int(_num(nd))
+    if abs(digits) > MAX_ROUND_DIGITS:  # round() builds 10**digits
+        raise LimitError(f"round to {digits} digits is not allowed (at most {MAX_ROUND_DIGITS})")
+    return Fraction(round(_num(x), digits))
+
+
+_EXPONENT = re.compile(r"[eE]\s*([+-]?[\d_]+)")
 
 
 def _fraction(x: Any, d: Any = None) -> Fraction:
     if isinstance(x, str):
-        return Fraction(x.strip())
+        exp = _EXPONENT.search(x)
+        # Fraction('1e999999999') builds a billion-digit number before anything can check it.
+        if len(x) > 100 or (exp and abs(int(exp.group(1))) > MAX_ROUND_DIGITS):
+            raise LimitError(f"number text {x[:40]!r} is too long or too large")
+        return _checked(Fraction(x.strip()))
     return _num(x) if d is None else _num(x) / _num(d)
+
+
+def _checked(v: Any) -> Any:
+    """`v` when it is a number within MAX_BITS (or not a number); ExprError otherwise."""
+    if isinstance(v, Fraction) and (v.numerator.bit_length() > MAX_BITS
+                                    or v.denominator.bit_length() > MAX_BITS):
+        raise LimitError(f"a number in the formula passes {MAX_BITS} bits")
+    if isinstance(v, (list, tuple)) and len(v) > MAX_LIST:
+        raise LimitError(f"a list in the formula passes {MAX_LIST} items")
+    return v
 
 
 def _divides(a: Any, b: Any) -> bool:  # GSM-Symbolic's reading: b divides a
@@ -55,7 +100,9 @@ def _num(x: Any) -> Fraction:
     if isinstance(x, int):
         return Fraction(x)
     if isinstance(x, float):
-        return Fraction(repr(x))
+        if not math.isfinite(x):
+            raise ExprError(f"{x!r} is not a number a formula can use")
+        return _checked(Fraction(repr(x)))
     raise ExprError(f"expected a number, got {x!r}")
 
 
@@ -72,15 +119,70 @@ _BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
 _CMP = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
         ast.Eq: operator.eq, ast.NotEq: operator.ne,
         ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
-MAX_POWER = 12  # keeps a formula from building huge numbers
+
+
+class WorkLimitReached(LimitError):
+    """A formula or a task (`work_limit`) used up its work."""
+
+
+class _Budget:
+    """Work left to a task (`work_limit`) or a single formula."""
+
+    def __init__(self, steps: int, what: str) -> None:
+        self.left, self.what = steps, what
+
+    def spend(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise WorkLimitReached(f"{self.what} takes too much work (a formula loops over too many "
+                            "values or too many times)")
+
+
+_TASK: ContextVar[_Budget | None] = ContextVar("tunegap_expr_task", default=None)
+
+
+@contextmanager
+def work_limit(what: str = "the template", steps: int = TASK_STEPS) -> Iterator[None]:
+    """Every formula evaluated inside shares `steps` of work: a template whose draws never
+    pass its conditions stops with WorkLimitReached instead of running for minutes. Inside
+    another work_limit it adds nothing (the outer task's budget counts)."""
+    if _TASK.get() is not None:
+        yield
+        return
+    token = _TASK.set(_Budget(steps, what))
+    try:
+        yield
+    finally:
+        _TASK.reset(token)
+
+
+def _short(text: str) -> str:
+    text = text.strip()
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 @lru_cache(maxsize=4096)
 def parse(text: str) -> ast.expr:
+    if len(text) > MAX_FORMULA_CHARS:
+        raise LimitError(f"formula {_short(text)} is longer than {MAX_FORMULA_CHARS} characters")
     try:
-        return ast.parse(text.strip(), mode="eval").body
+        tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as exc:
-        raise ExprError(f"cannot parse formula {text.strip()!r}: {exc.msg}") from None
+        raise ExprError(f"cannot parse formula {_short(text)}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise LimitError(f"formula {_short(text)} nests too deeply") from None
+    _check_depth(tree, text)
+    return tree
+
+
+def _check_depth(tree: ast.AST, text: str) -> None:
+    """Iteratively, so a deep tree is refused before anything recursive walks it."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise LimitError(f"formula {_short(text)} nests deeper than {MAX_DEPTH} levels")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 def names_in(text: str) -> set[str]:
@@ -98,20 +200,31 @@ def evaluate(text: str, env: Mapping[str, Any],
     except ExprError:
         raise
     except ZeroDivisionError:
-        raise ExprError(f"division by zero in {text.strip()!r}") from None
-    except (TypeError, ValueError, IndexError, KeyError) as exc:
-        raise ExprError(f"cannot evaluate {text.strip()!r}: {exc}") from None
+        raise ExprError(f"division by zero in {_short(text)}") from None
+    except (TypeError, ValueError, IndexError, KeyError, OverflowError) as exc:
+        raise ExprError(f"cannot evaluate {_short(text)}: {str(exc)[:200]}") from None
+    except (RecursionError, MemoryError):
+        raise LimitError(f"formula {_short(text)} is too large to evaluate") from None
 
 
 class _Walker:
     def __init__(self, env: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]):
         self.env, self.functions = env, functions
+        self.budgets = [b for b in (_Budget(MAX_STEPS, "the formula"), _TASK.get()) if b]
+
+    def spend(self, n: int) -> None:
+        for b in self.budgets:
+            b.spend(n)
 
     def visit(self, node: ast.AST) -> Any:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             raise ExprError(f"'{type(node).__name__}' is not allowed in a formula")
-        return method(node)
+        self.spend(1)
+        value = method(node)
+        if isinstance(value, (list, tuple)):
+            self.spend(len(value))  # building or passing on a list is work per item
+        return _checked(value)
 
     def _Constant(self, n: ast.Constant) -> Any:
         if isinstance(n.value, (bool, str)):
@@ -131,16 +244,23 @@ class _Walker:
     def _BinOp(self, n: ast.BinOp) -> Any:
         left, right = self.visit(n.left), self.visit(n.right)
         if isinstance(n.op, ast.Pow):
-            exp = _num(right)
+            exp, base = _num(right), _num(left)
             if exp.denominator != 1 or abs(exp) > MAX_POWER:
                 raise ExprError(f"power {exp} is not allowed (integers up to {MAX_POWER})")
-            return _num(left) ** int(exp)
+            bits = max(base.numerator.bit_length(), base.denominator.bit_length())
+            if bits * abs(int(exp)) > MAX_BITS:  # refused before it is built
+                raise LimitError(f"a number in the formula passes {MAX_BITS} bits")
+            return base ** int(exp)
         op = _BIN.get(type(n.op))
         if op is None:
             raise ExprError(f"operator '{type(n.op).__name__}' is not allowed")
         if isinstance(left, list) or isinstance(right, list):  # list + list, list * k
             if isinstance(n.op, ast.Mult):
-                return left * int(right) if isinstance(left, list) else right * int(left)
+                items, times = (left, right) if isinstance(left, list) else (right, left)
+                times = int(_num(times))
+                if len(items) * max(times, 0) > MAX_LIST:  # refused before it is built
+                    raise LimitError(f"a list in the formula passes {MAX_LIST} items")
+                return items * times
             return op(left, right)
         if isinstance(n.op, (ast.FloorDiv, ast.Mod)):
             return Fraction(op(_num(left), _num(right)))

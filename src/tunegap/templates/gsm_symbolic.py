@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from tunegap.errors import UserError
-from tunegap.templates.expr import FUNCTIONS, ExprError, evaluate
+from tunegap.templates.expr import (
+    FUNCTIONS,
+    ExprError,
+    LimitError,
+    WorkLimitReached,
+    evaluate,
+    work_limit,
+)
 from tunegap.templates.symbolic_lists import LISTS, Word, numbers_within, read_number
 
 _SLOT = re.compile(r"\{(\w+)\s*,([^{}]*)\}")
@@ -113,13 +120,16 @@ class SymbolicTemplate:
             combos *= max(1, len(cands))
         if combos > 20_000 or not all(c for _, c in hidden):
             return None
-        for combo in itertools.product(*[c for _, c in hidden]):
-            values = {**known, **{name: v for (name, _), v in zip(hidden, combo)}}
-            try:
-                if not self.failed_conditions(values):
-                    return dict(zip([n for n, _ in hidden], combo))
-            except ExprError:
-                continue
+        with work_limit(f"template '{self.id}'"):
+            for combo in itertools.product(*[c for _, c in hidden]):
+                values = {**known, **{name: v for (name, _), v in zip(hidden, combo)}}
+                try:
+                    if not self.failed_conditions(values):
+                        return dict(zip([n for n, _ in hidden], combo))
+                except LimitError:
+                    raise
+                except ExprError:
+                    continue
         return None
 
     def _original(self, name: str, dom: Any) -> Any:
@@ -166,27 +176,35 @@ class SymbolicTemplate:
     def sample(self, rng: random.Random, fixed: Mapping[str, Any] | None = None, *,
                near: Mapping[str, Any] | None = None, tries: int = 2000) -> dict[str, Any] | None:
         fixed = dict(fixed or {})
-        for _ in range(tries):
-            values = dict(fixed)
-            for names, dom in self.inits:
-                if all(n in values for n in names):
+        with work_limit(f"template '{self.id}'"):  # all the tries together, not each
+            for _ in range(tries):
+                values = dict(fixed)
+                for names, dom in self.inits:
+                    if all(n in values for n in names):
+                        continue
+                    drawn = _draw(dom, len(names), rng,
+                                  [near.get(n) for n in names] if near else None)
+                    values.update(zip(names, drawn))
+                try:
+                    if self.failed_conditions(values):
+                        continue
+                    answer = self.value(values)
+                    self.render(values)
+                except WorkLimitReached:
+                    return None
+                except (ExprError, TypeError, ValueError):
                     continue
-                drawn = _draw(dom, len(names), rng, [near.get(n) for n in names] if near else None)
-                values.update(zip(names, drawn))
-            try:
-                if self.failed_conditions(values):
-                    continue
-                answer = self.value(values)
-                self.render(values)
-            except (ExprError, TypeError, ValueError):
-                continue
-            if answer.denominator == 1 and answer >= 0:
-                return values
+                if answer.denominator == 1 and answer >= 0:
+                    return values
         return None
 
     # ---- the check against GSM8K
     def verify(self) -> list[str]:
         """Why the original values do not reproduce GSM8K (empty when they do)."""
+        with work_limit(f"template '{self.id}'"):
+            return self._verify()
+
+    def _verify(self) -> list[str]:
         values = self.defaults()
         missing = [n for n, v in values.items() if v is None]
         if missing:
@@ -195,6 +213,8 @@ class SymbolicTemplate:
         try:
             failed = self.failed_conditions(values)
             answer = self.value(values)
+        except LimitError:
+            raise
         except ExprError as exc:
             return [f"formula error at original values: {exc}"]
         problems = [f"condition false at original values: {c}" for c in failed]
@@ -268,9 +288,14 @@ def read_template(path: Path, family: str = "") -> SymbolicTemplate:
         originals.setdefault(name, default)
     gsm = data.get("answer", "").rpartition("####")[2].strip().replace(",", "")
     solution = data.get("answer_annotated", "")
+    try:
+        inits = _inits(init_text.split("#answer")[0])
+    except LimitError as exc:
+        raise UserError(f"an #init formula goes past a limit: {exc}", file=str(path),
+                        field="question_annotated") from None
     return SymbolicTemplate(
         id=f"{family}/{path.stem}" if family else path.stem, path=str(path),
-        question_annotated=annotated, body=body, inits=_inits(init_text.split("#answer")[0]),
+        question_annotated=annotated, body=body, inits=inits,
         conditions=[_dollarless(c) for c in _items(cond_text)], answer=_dollarless(answer),
         solution_annotated=solution, gsm8k_answer=read_number(gsm) if gsm else None,
         id_orig=int(data["id_orig"]) if str(data.get("id_orig", "")).isdigit() else None,
@@ -296,6 +321,8 @@ def _inits(block: str) -> list[tuple[tuple[str, ...], Any]]:
         names = tuple(n.strip().lstrip("$") for n in lhs.split(","))
         try:
             dom = _pairs_to_words(evaluate(_dollarless(rhs), LISTS, _INIT_FUNCTIONS))
+        except LimitError:
+            raise
         except ExprError as exc:
             dom = ("error", f"init '{item}': {exc}")
         out.append((names, dom))
@@ -314,6 +341,14 @@ def read_folder(folder: Path, families: tuple[str, ...] = ("symbolic", "p1", "p2
 
 
 def check(template: SymbolicTemplate) -> list[str]:
-    """verify() plus the init lines the reader could not understand."""
+    """verify() plus the init lines the reader could not understand. A formula past one of the
+    evaluator's limits (perturb/expr.py) is not a template that merely fails: it is bad input,
+    a UserError naming the file."""
     errors = [dom[1] for _, dom in template.inits if isinstance(dom, tuple) and dom and dom[0] == "error"]
-    return errors or template.verify()
+    if errors:
+        return errors
+    try:
+        return template.verify()
+    except LimitError as exc:
+        raise UserError(f"a formula goes past a limit: {exc}", file=template.path,
+                        field="question_annotated") from None

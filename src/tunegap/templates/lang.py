@@ -32,7 +32,7 @@ from fractions import Fraction
 from typing import Any
 
 from tunegap.errors import UserError
-from tunegap.templates.expr import ExprError, evaluate, names_in
+from tunegap.templates.expr import ExprError, WorkLimitReached, evaluate, names_in, work_limit
 from tunegap.templates.pools import NAMES, OBJECTS, UNITS
 
 SLOT = re.compile(r"\{([^{}]+)\}")
@@ -107,23 +107,27 @@ class Template:
                near: Mapping[str, Any] | None = None, tries: int = 2000) -> dict[str, Any] | None:
         """Values with `fixed` kept and the rest drawn until the conditions hold and the answer is
         a whole number > 0. `near`: draw each int within the magnitude (digit count) of its value
-        there. None when no draw in `tries` passes."""
+        there. None when no draw in `tries` passes, or the tries use up the template's work
+        limit (perturb/expr.py)."""
         fixed = dict(fixed or {})
-        for _ in range(tries):
-            values = dict(fixed)
-            for name, var in self.variables.items():
-                if name in values:
+        with work_limit(f"template '{self.id}'"):  # all the tries together, not each
+            for _ in range(tries):
+                values = dict(fixed)
+                for name, var in self.variables.items():
+                    if name in values:
+                        continue
+                    values[name] = _draw(var, rng, None if near is None else near.get(name))
+                try:
+                    if self.failed_conditions(values):
+                        continue
+                    answer = self.value(values)
+                    self.render(values)
+                except WorkLimitReached:
+                    return None
+                except ExprError:
                     continue
-                values[name] = _draw(var, rng, None if near is None else near.get(name))
-            try:
-                if self.failed_conditions(values):
-                    continue
-                answer = self.value(values)
-                self.render(values)
-            except ExprError:
-                continue
-            if answer.denominator == 1 and answer > 0:
-                return values
+                if answer.denominator == 1 and answer > 0:
+                    return values
         return None
 
 

@@ -55,6 +55,8 @@ _MULTIPLE_WORDS = {
 def read_number(text: str) -> Fraction | None:
     """The value a default's text stands for: 12, 1,200, 1.5, 3/4, "two", "twice", "half"."""
     t = text.strip().lower().replace(",", "")
+    if len(t) > 100:  # no quantity in a problem is written with 100 characters
+        return None
     if re.fullmatch(r"-?\d+(\.\d+)?", t):
         return Fraction(t)
     if re.fullmatch(r"\d+\s*/\s*\d+", t):
@@ -102,8 +104,14 @@ LISTS: dict[str, list] = {
 }
 
 
+MAX_WORDS = 10_000  # a template's own range: numbers_within(0, 10**12) must not run for hours
+
+
 def numbers_within(lo, hi) -> list[Word]:
-    return [Word(number_to_words(n), Fraction(n)) for n in range(int(lo), int(hi) + 1)]
+    lo, hi = int(lo), int(hi)
+    if hi - lo >= MAX_WORDS:
+        raise ValueError(f"numbers_within spans more than {MAX_WORDS} numbers")
+    return [Word(number_to_words(n), Fraction(n)) for n in range(lo, hi + 1)]
 
 
 __all__ = ["LISTS", "Word", "numbers_within", "read_number", "ONES", "TENS"]
