@@ -104,7 +104,7 @@ class LlamaCppBackend(Backend):
         jobs = [self._job(r) for r in requests]
         if not jobs:
             return
-        width = max(1, self.spec.backend.batch_size) * max(j.params.samples for j in jobs)
+        width = self.spec.backend.batch_size * max(j.params.samples for j in jobs)
         yield from decode_iter(self.engine, jobs, slots=min(width, self.engine.max_seqs),
                                n_ctx_seq=self._n_ctx_seq(jobs), share_prefix=self.share_prefix)
 
