@@ -19,7 +19,7 @@ from tunegap.errors import UserError
 from tunegap.perturb.benchmark import benchmark_for, limit_seed_problems, perturbed_spec
 from tunegap.prompts import build_prompt, pick_exemplars
 from tunegap.records import CellKey
-from tunegap.resolved import Resolved
+from tunegap.resolved import Resolved, as_resolved
 from tunegap.setting_kinds import SETTING_KINDS
 from tunegap.types import AnswerFormat, Example, Request, SamplingParams, canonical_json
 
@@ -83,6 +83,7 @@ def verify_settings(config: Resolved) -> None:
 
 
 def build_plan(config: Resolved, *, check_settings: bool = True) -> list[PlanItem]:
+    config = as_resolved(config)  # a RunConfig from the Python API is resolved here
     if check_settings:
         verify_settings(config)
     items: list[PlanItem] = []

@@ -129,3 +129,8 @@ def resolve(config: RunConfig) -> Resolved:
         llm_extractor_max_tokens=config.llm_extractor_max_tokens,
         reasoning={name: spec.reasoning for name, spec in models.items()},
     )
+
+
+def as_resolved(config: RunConfig | Resolved) -> Resolved:
+    """A Resolved as is; a RunConfig (the Python API, tests) resolved now."""
+    return config if isinstance(config, Resolved) else resolve(config)

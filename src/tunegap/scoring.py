@@ -29,7 +29,7 @@ from tunegap.grade import (
     missing_requirements,
 )
 from tunegap.grade.limits import DEFAULT_LIMIT_S, ExtractJob, GraderPool, Job
-from tunegap.resolved import Resolved
+from tunegap.resolved import Resolved, as_resolved
 from tunegap.store import Store
 from tunegap.types import AnswerFormat, Example, Request
 
@@ -191,6 +191,7 @@ def score_store(store: Store, resolved: Resolved, *, limit_s: float = DEFAULT_LI
 
     Returns the number of (sample, extractor, grader) grades written.
     """
+    resolved = as_resolved(resolved)
     extractors = list(resolved.extractors_run)
     graders = list(resolved.graders)
     check_scorers(extractors, graders)
