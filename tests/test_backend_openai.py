@@ -225,3 +225,31 @@ def test_permanent_failure_exits_nonzero_then_resumes(server_port, healthy_run, 
         store.close()
     assert not {k for k, _ in first} & set(resumed)
     assert stored(tmp_path / "r") == stored(healthy_run)
+
+
+@pytest.mark.slow
+def test_item10_finished_calls_are_stored_before_a_failing_run_exits(server_port, healthy_run,
+                                                                     tmp_path):
+    """Issue 28 item 10: every request of the run in one batch; the first two calls pass and
+    the third gives up. The two answered (paid) requests are stored before the run exits, and
+    the resume sends only the two that were not."""
+    proxy = FaultProxy(upstream_port=server_port, schedule=["pass", "pass"], default="500").start()
+    try:
+        cfg_path = tmp_path / "run.yaml"
+        cfg_path.write_text(yaml.safe_dump(run_config(
+            tmp_path / "r", proxy.url, batch_size=8, max_retries=1, concurrency=1)))
+        env = {**os.environ, KEY_ENV: SECRET}
+        cmd = [sys.executable, "-m", "tunegap.cli", "run", str(cfg_path), "--no-progress"]
+        failed = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env,
+                                timeout=300)
+        assert failed.returncode == 3, failed.stderr
+        first = stored(tmp_path / "r")
+        assert len(first) == 2, "the two answered requests were not stored"
+        proxy.set(default="pass")
+        before = proxy.requests
+        ok = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env, timeout=300)
+        assert ok.returncode == 0, ok.stderr
+        assert proxy.requests - before == 2  # only the two missing requests were sent
+    finally:
+        proxy.stop()
+    assert stored(tmp_path / "r") == stored(healthy_run)

@@ -43,7 +43,7 @@ import os
 import random
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -246,29 +246,81 @@ class OpenAIBackend(Backend):
         return user, password
 
     def generate(self, requests: Sequence[Request]) -> list[list[Generation]]:
-        if not requests:
-            return []
-        return asyncio.run(self._generate(requests))
+        out: list[list[Generation]] = [[] for _ in requests]
+        for i, gens in self.stream(requests):
+            out[i] = gens
+        return out
 
-    async def _generate(self, requests: Sequence[Request]) -> list[list[Generation]]:
+    def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, list[Generation]]]:
+        """Every request as soon as all its samples are back, across the whole run (calls in
+        flight bounded by `concurrency`). When a call gives up, every request that had finished
+        is handed over before the error: paid calls are stored, and a resume sends only the
+        rest."""
+        if not requests:
+            return
+        loop = asyncio.new_event_loop()
+        agen = self._stream(requests)
+        try:
+            while True:
+                try:
+                    item = loop.run_until_complete(agen.__anext__())
+                except StopAsyncIteration:
+                    return
+                yield item
+        finally:
+            loop.run_until_complete(agen.aclose())
+            loop.close()
+
+    async def _stream(self, requests: Sequence[Request]
+                      ) -> AsyncIterator[tuple[int, list[Generation]]]:
         s = self.settings
         limits = self.httpx.Limits(max_connections=s.concurrency,
                                    max_keepalive_connections=s.concurrency)
         sem = asyncio.Semaphore(s.concurrency)
+        # A window of requests in flight: enough to keep `concurrency` calls busy, never one
+        # task per request of a whole run.
+        window = max(4 * s.concurrency, 1)
         async with self.httpx.AsyncClient(timeout=s.timeout, limits=limits,
                                           headers=self._headers(), auth=self._auth()) as client:
-            tasks = [[asyncio.ensure_future(self._call(client, sem, req, i))
-                      for i in range(req.params.samples)] for req in requests]
-            flat = [t for row in tasks for t in row]
-            done, pending = await asyncio.wait(flat, return_when=asyncio.FIRST_EXCEPTION)
-            failed = [t for t in done if t.exception() is not None]
-            if failed:
-                # One call gave up: stop the others; what earlier batches stored stays.
-                for t in pending:
-                    t.cancel()
-                await asyncio.gather(*pending, return_exceptions=True)
-                raise failed[0].exception()  # type: ignore[misc]
-            return [[t.result() for t in row] for row in tasks]
+            todo = iter(range(len(requests)))
+            running: dict[asyncio.Future, int] = {}
+
+            def admit() -> None:
+                for i in itertools.islice(todo, window - len(running)):
+                    req = requests[i]
+                    running[asyncio.ensure_future(self._request(client, sem, req))] = i
+
+            admit()
+            try:
+                while running:
+                    done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                    failed = None
+                    for task in sorted(done, key=running.__getitem__):
+                        i = running.pop(task)
+                        if task.exception() is not None:
+                            failed = failed or task.exception()
+                        else:
+                            yield i, task.result()
+                    if failed is not None:
+                        raise failed
+                    admit()
+            finally:  # an error, or the consumer stopped: no call keeps running
+                for task in running:
+                    task.cancel()
+                await asyncio.gather(*running, return_exceptions=True)
+
+    async def _request(self, client: Any, sem: asyncio.Semaphore,
+                       req: Request) -> list[Generation]:
+        """Every sample of one request; when one gives up, its siblings are stopped too."""
+        calls = [asyncio.ensure_future(self._call(client, sem, req, k))
+                 for k in range(req.params.samples)]
+        try:
+            return list(await asyncio.gather(*calls))
+        except BaseException:
+            for call in calls:
+                call.cancel()
+            await asyncio.gather(*calls, return_exceptions=True)
+            raise
 
     async def _call(self, client: Any, sem: asyncio.Semaphore, req: Request,
                     sample: int) -> Generation:
