@@ -25,8 +25,10 @@ header: never in the Request (its key), results, logs or error messages.
 Chat prompts are rendered by the server's template, which the API does not show: such samples
 store `rendered_prompt = None`; their messages are stored with the request in samples.jsonl.
 Sample i of a request with a seed is sent as its own call with seed + i (n = 1 per call), so
-seeds mean the same thing here as in the in-process backends. CoT decoding is not offered: the
-branches cannot share one prefill through this API.
+seeds mean the same thing here as in the in-process backends. CoT decoding (text prompts) runs
+on servers that take token ids as a prompt and return them (vLLM): openai_cot.py; the branches
+share the prompt's prefill through the server's prefix cache. Other servers are refused before
+the run, in one line.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from tunegap.backends import openai_cot
 from tunegap.backends.base import Backend, Capabilities
 from tunegap.config import ModelSpec
 from tunegap.errors import BackendError, UserError
@@ -185,7 +188,7 @@ class OpenAIBackend(Backend):
     name: ClassVar[str] = "openai"
     capabilities: ClassVar[Capabilities] = Capabilities(
         chat_template=True, first_token_topk=True, sampling=True, n_per_request=True,
-        cot_decoding=False,
+        cot_decoding=True,
     )
     options: ClassVar[frozenset[str]] = OPTIONS
 
@@ -224,8 +227,9 @@ class OpenAIBackend(Backend):
         sem = asyncio.Semaphore(s.concurrency)
         async with self.httpx.AsyncClient(timeout=s.timeout, limits=limits,
                                           headers=self._headers()) as client:
-            tasks = [[asyncio.ensure_future(self._call(client, sem, req, i))
-                      for i in range(req.params.samples)] for req in requests]
+            tasks = [[asyncio.ensure_future(self._cot(client, sem, req))] if req.params.cot_branches
+                     else [asyncio.ensure_future(self._call(client, sem, req, i))
+                           for i in range(req.params.samples)] for req in requests]
             flat = [t for row in tasks for t in row]
             done, pending = await asyncio.wait(flat, return_when=asyncio.FIRST_EXCEPTION)
             failed = [t for t in done if t.exception() is not None]
@@ -235,14 +239,18 @@ class OpenAIBackend(Backend):
                     t.cancel()
                 await asyncio.gather(*pending, return_exceptions=True)
                 raise failed[0].exception()  # type: ignore[misc]
-            return [[t.result() for t in row] for row in tasks]
+            # A CoT request's one task yields all its branches.
+            return [[g for t in row for g in (t.result() if isinstance(t.result(), list)
+                                              else [t.result()])] for row in tasks]
 
-    async def _call(self, client: Any, sem: asyncio.Semaphore, req: Request,
-                    sample: int) -> Generation:
-        chat = req.prompt.is_chat
+    async def _call(self, client: Any, sem: asyncio.Semaphore, req: Request, sample: int, *,
+                    body: dict[str, Any] | None = None, raw: bool = False) -> Any:
+        """One sample's Generation; or, with `body` and `raw` (CoT decoding's calls), that
+        completions body sent with the same retries and its JSON answer returned as is."""
+        chat = req.prompt.is_chat and body is None
         path = "/chat/completions" if chat else "/completions"
-        body = request_body(req, self.served_model, sample, self.extra,
-                            self.spec.backend.chat_template_kwargs)
+        body = body or request_body(req, self.served_model, sample, self.extra,
+                                    self.spec.backend.chat_template_kwargs)
         s = self.settings
         last = ""
         for attempt in range(s.max_retries + 1):
@@ -250,8 +258,8 @@ class OpenAIBackend(Backend):
             try:
                 async with sem:
                     self.stats["calls"] += 1
-                    gen = await self._try_once(client, url, body, chat)
-                return replace(gen, rendered_prompt=self.render(req.prompt))
+                    gen = await self._try_once(client, url, body, None if raw else chat)
+                return gen if raw else replace(gen, rendered_prompt=self.render(req.prompt))
             except RetryableError as exc:
                 last = f"{url}: {exc.reason}"
                 self.stats["retries"] += 1
@@ -263,7 +271,8 @@ class OpenAIBackend(Backend):
                                        f"tries: {last}"))
 
     async def _try_once(self, client: Any, url: str, body: dict[str, Any],
-                        chat: bool) -> Generation:
+                        chat: bool | None) -> Any:
+        """A Generation; the parsed JSON body as is where `chat` is None."""
         httpx = self.httpx
         try:
             resp = await client.post(url, json=body)
@@ -283,7 +292,56 @@ class OpenAIBackend(Backend):
             data = json.loads(resp.content)
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise RetryableError("broken JSON body (truncated or not JSON)") from None
-        return parse_response(data, chat=chat)
+        return data if chat is None else parse_response(data, chat=chat)
+
+    # ------------------------------------------------------------ CoT decoding (openai_cot.py)
+    def check(self, requests: Sequence[Request]) -> None:
+        super().check(requests)
+        cot = [r for r in requests if r.params.cot_branches]
+        if not cot:
+            return
+        if any(r.prompt.is_chat for r in cot):
+            raise UserError("openai backend: CoT decoding takes text prompts (a server renders "
+                            "chat out of sight, so its prompt ids are unknown): use chat: false")
+        asyncio.run(self._probe_token_ids())
+
+    async def _probe_token_ids(self) -> None:
+        """Every server of the fleet must answer with token ids, or the run stops before it
+        starts (one line)."""
+        body = openai_cot.first_pass_body(self.served_model, "Hello", 2, self.extra)
+        async with self.httpx.AsyncClient(timeout=self.settings.timeout,
+                                          headers=self._headers()) as client:
+            for base in self.settings.base_urls:
+                try:
+                    openai_cot.parse_first_pass(await self._try_once(
+                        client, base + "/completions", body, None))
+                except (openai_cot.NoTokenIds, RetryableError, BackendError, KeyError,
+                        IndexError, TypeError, ValueError, AttributeError):
+                    raise openai_cot.refusal(self.redact(base)) from None
+
+    async def _cot(self, client: Any, sem: asyncio.Semaphore, req: Request) -> list[Generation]:
+        p, m, x = req.params, self.served_model, self.extra
+        k = p.cot_branches
+        try:
+            ids, top = openai_cot.parse_first_pass(await self._call(
+                client, sem, req, 0, raw=True, body=openai_cot.first_pass_body(
+                    m, req.prompt.text or "", max(k, p.first_token_topk, 2), x)))
+            top = top[:k]
+            cands = [openai_cot.parse_candidate(c) for c in await asyncio.gather(*[
+                self._call(client, sem, req, 0, raw=True,
+                           body=openai_cot.candidate_body(m, ids, tid, x)) for tid, _ in top])]
+            first = {tid: (lp, text) for (tid, lp), (text, _) in zip(top, cands)}
+            live = [b for b in range(len(top)) if not cands[b][1]]
+            replies = dict(zip(live, await asyncio.gather(*[
+                self._call(client, sem, req, 0, raw=True, body=openai_cot.branch_body(
+                    m, ids, top[b][0], p, req.prompt.stop, x)) for b in live])))
+            return [openai_cot.branch_generation(first, b, k, replies.get(b), len(ids),
+                                                 self.render(req.prompt)) for b in range(k)]
+        except openai_cot.NoTokenIds:
+            raise openai_cot.refusal(self.redact(self.settings.base_urls[0])) from None
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise BackendError(f"openai backend: malformed CoT decoding answer "
+                               f"({type(exc).__name__})") from None
 
     def first_token_topk(self, prompt: Prompt, k: int) -> list[TokenCandidate]:
         from tunegap.types import SamplingParams

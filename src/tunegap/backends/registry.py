@@ -34,6 +34,9 @@ class BackendEntry:
     generates: bool = True
     # backend.batch_size when a config leaves it out (llamacpp's from bench/batch_size.py).
     default_batch_size: int = 8
+    # backend.options that enter the request key even when a config leaves them out, with the
+    # engine's default (vllm: dtype, which changes outputs and whose default is the model's).
+    keyed_defaults: tuple[tuple[str, Any], ...] = ()
 
     def load_class(self) -> Any:
         if not self.generates:
@@ -74,7 +77,11 @@ for _entry in (
                  default_batch_size=DEFAULT_LLAMACPP_BATCH),
     BackendEntry("hf", "tunegap.backends.hf", "HFBackend", "hf", ("torch", "transformers"),
                  local_weights=True),
-    BackendEntry("vllm", "tunegap.backends.vllm", "VLLMBackend", "vllm", ("vllm",)),
+    # vLLM schedules its own batches: a runner chunk is what it may decode together (and what a
+    # killed run can lose). fp32 outputs measured batch-invariant on the CPU build, bf16 not
+    # (bench/vllm_batch_invariance.py): the dtype is always in the key.
+    BackendEntry("vllm", "tunegap.backends.vllm", "VLLMBackend", "vllm", ("vllm",),
+                 default_batch_size=256, keyed_defaults=(("dtype", "auto"),)),
     BackendEntry("openai", "tunegap.backends.openai", "OpenAIBackend", "openai", ("httpx",)),
     BackendEntry("scripted", "tunegap.backends.scripted", "ScriptedBackend"),
     BackendEntry("imported", "", "", generates=False),
