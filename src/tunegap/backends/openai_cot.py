@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tunegap.backends.vllm import StepLogprobs, cot_generation
+from tunegap.backends.vllm import StepLogprobs, cot_generation, generated_ids
 from tunegap.errors import UserError
 from tunegap.types import Generation, SamplingParams
 
@@ -73,9 +73,10 @@ def branch_body(model: str, ids: list[int], forced: int, params: SamplingParams,
 def parse_branch(data: Any) -> tuple[list[int], list[StepLogprobs], str, str]:
     """(generated ids, per-step log-probs keyed by token id, text, finish reason)."""
     choice = data["choices"][0]
-    ids = choice.get("token_ids")
-    if ids is None:
+    if choice.get("token_ids") is None:
         raise NoTokenIds
+    ids = generated_ids(choice["token_ids"], choice.get("finish_reason"),
+                        choice.get("stop_reason"))
     lp = choice.get("logprobs") or {}
     texts, lps, tops = lp.get("tokens") or [], lp.get("token_logprobs") or [], lp.get("top_logprobs") or []
     steps: list[StepLogprobs] = []

@@ -135,6 +135,16 @@ def cot_generation(first: StepLogprobs, branch: int, k: int, steps: Sequence[Ste
                       token_margins=tuple(m for m in margins if m[0] <= len(full)))
 
 
+def generated_ids(token_ids: Sequence[int], finish_reason: str | None,
+                  stop_reason: Any) -> list[int]:
+    """The generated token ids without a final end-of-text token: vLLM keeps that token (a
+    finish "stop" with no stop string or token is one), the other backends do not count it."""
+    ids = list(token_ids)
+    if ids and finish_reason == "stop" and stop_reason is None:
+        ids.pop()
+    return ids
+
+
 def plain_logprobs(raw: Any) -> list[dict[int, tuple[float, str]]]:
     """vLLM's per-step {token_id: Logprob} dicts as plain data."""
     return [{tid: (float(lp.logprob), lp.decoded_token or "") for tid, lp in (step or {}).items()}
@@ -200,7 +210,8 @@ class VLLMBackend(Backend):
             k = requests[r].params.first_token_topk
             out[r].append(Generation(
                 text=c.text, finish_reason="length" if c.finish_reason == "length" else "stop",
-                prompt_tokens=len(ids[r]), completion_tokens=len(c.token_ids),
+                prompt_tokens=len(ids[r]),
+                completion_tokens=len(generated_ids(c.token_ids, c.finish_reason, c.stop_reason)),
                 rendered_prompt=rendered[r],
                 first_token_topk=tuple(ranked(steps[0], k)) if k and steps else ()))
         cot = [r for r, req in enumerate(requests) if req.params.cot_branches > 0]
@@ -222,7 +233,8 @@ class VLLMBackend(Backend):
             c = outs[(r, b)].outputs[0] if (r, b) in outs else None
             out[r].append(cot_generation(
                 first_steps[r], b, p.cot_branches, plain_logprobs(c.logprobs) if c else [],
-                list(c.token_ids) if c else [], c.text if c else "",
+                generated_ids(c.token_ids, c.finish_reason, c.stop_reason) if c else [],
+                c.text if c else "",
                 "length" if c and c.finish_reason == "length" else "stop", len(ids[r]),
                 rendered[r]))
         return out
