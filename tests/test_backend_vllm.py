@@ -80,3 +80,8 @@ def test_dtype_is_in_the_request_key_even_when_left_out():
     assert spec().fingerprint() != spec(dtype="float32").fingerprint()
     assert spec(dtype="float32").fingerprint() != spec(dtype="bfloat16").fingerprint()
     assert spec().backend.batch_size == 256  # vLLM schedules its own batches: large chunks
+    # ... and bf16 outputs move with the batch: the batch size is in the key, as for llamacpp
+    assert spec().batching()["batch_size"] == 256
+    bigger = spec().model_copy(update={"backend": spec().backend.model_copy(
+        update={"batch_size": 64})})
+    assert bigger.fingerprint() != spec().fingerprint()

