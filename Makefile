@@ -47,9 +47,11 @@ $(VLLM_VENV)/.lm-eval-installed: $(VLLM_VENV)/.installed
 
 # The real-engine tests (marker `vllm`) under .venv-vllm; TUNEGAP_VLLM_TESTS=1 turns a missing
 # vLLM into a failure instead of a skip. On a CUDA machine with vLLM installed, run the same
-# tests with `TUNEGAP_VLLM_TESTS=1 python -m pytest -m vllm`.
+# tests with `TUNEGAP_VLLM_TESTS=1 python -m pytest -m vllm tests/test_backend_*vllm*.py`.
+# Only the vLLM test modules are collected there: the others import the dev extra's packages.
+VLLM_TESTS = $(wildcard tests/test_backend_*vllm*.py)
 test-vllm: $(VLLM_VENV)/.installed
-	TUNEGAP_VLLM_TESTS=1 $(VBIN)/python -m pytest -m vllm $(VLLM_PYTEST_ARGS)
+	TUNEGAP_VLLM_TESTS=1 $(VBIN)/python -m pytest -m vllm $(VLLM_TESTS) $(VLLM_PYTEST_ARGS)
 
 # The report tests open report.html in headless Chromium (Debian package `chromium`).
 chromium:
