@@ -51,7 +51,8 @@ $(VLLM_VENV)/.lm-eval-installed: $(VLLM_VENV)/.installed
 # Only the vLLM test modules are collected there: the others import the dev extra's packages.
 VLLM_TESTS = $(wildcard tests/test_backend_*vllm*.py)
 test-vllm: $(VLLM_VENV)/.installed
-	TUNEGAP_VLLM_TESTS=1 $(VBIN)/python -m pytest -m vllm $(VLLM_TESTS) $(VLLM_PYTEST_ARGS)
+	TUNEGAP_VLLM_TESTS=1 VLLM_CACHE_ROOT=$(abspath $(VLLM_VENV))/vllm-cache \
+		$(VBIN)/python -m pytest -m vllm $(VLLM_TESTS) $(VLLM_PYTEST_ARGS)
 
 # The report tests open report.html in headless Chromium (Debian package `chromium`).
 chromium:
