@@ -1,11 +1,9 @@
-"""vllm: request translation as pure functions (no vLLM needed); the engine test needs CUDA and
-a model vLLM can load: TUNEGAP_VLLM_MODEL (a hub id or a local folder; default
-Qwen/Qwen2.5-0.5B, which needs the hub or a warm HF cache)."""
+"""vllm: request translation as pure functions (no vLLM needed). The real engine's tests are
+tests/test_backend_vllm_engine.py and tests/test_backend_openai_vllm.py (marker `vllm`)."""
 
 from __future__ import annotations
 
 import math
-import os
 
 import pytest
 
@@ -75,21 +73,15 @@ def test_cot_translation_and_generation_assembly():
     assert g.token_margins[1][1:] == pytest.approx((0.6, 0.2))
 
 
-def test_engine_greedy_and_cot_on_gpu():
-    vllm = pytest.importorskip("vllm")
-    torch = pytest.importorskip("torch")
-    if not torch.cuda.is_available():
-        pytest.skip("vLLM engine tests need a CUDA GPU")
-    from tunegap.backends.vllm import VLLMBackend
-
-    model = os.environ.get("TUNEGAP_VLLM_MODEL", "Qwen/Qwen2.5-0.5B")
-    s = spec(gpu_memory_utilization=0.3)
-    b = VLLMBackend(s.model_copy(update={"backend": s.backend.model_copy(update={"model": model})}))
-    assert vllm is not None
-    prompt = Prompt(text="Question: What is 12 + 7?\nAnswer:")
-    top = b.first_token_topk(prompt, 5)
-    gens = b.generate([Request("m", prompt, SamplingParams(max_tokens=16, cot_branches=5))])[0]
-    assert [g.first_token_topk[0].token_id for g in gens] == [c.token_id for c in top]
-    assert b.cached_prompt_tokens > 0  # branches reused the prompt's KV blocks
-    s = Request("m", prompt, SamplingParams(max_tokens=8, temperature=1.0, n=2, seed=1))
-    assert [g.text for g in b.generate([s])[0]] == [g.text for g in b.generate([s])[0]]
+def test_dtype_is_in_the_request_key_even_when_left_out():
+    # bf16 outputs move with the batch and fp32 ones do not (bench/vllm_batch_invariance.py):
+    # the key always says which dtype made them; "auto" is the checkpoint's own.
+    assert spec().fingerprint() == spec(dtype="auto").fingerprint()
+    assert spec().fingerprint() != spec(dtype="float32").fingerprint()
+    assert spec(dtype="float32").fingerprint() != spec(dtype="bfloat16").fingerprint()
+    assert spec().backend.batch_size == 256  # vLLM schedules its own batches: large chunks
+    # ... and bf16 outputs move with the batch: the batch size is in the key, as for llamacpp
+    assert spec().batching()["batch_size"] == 256
+    bigger = spec().model_copy(update={"backend": spec().backend.model_copy(
+        update={"batch_size": 64})})
+    assert bigger.fingerprint() != spec().fingerprint()

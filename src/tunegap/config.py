@@ -111,7 +111,8 @@ class ModelSpec(_Strict):
             "chat_template": self.backend.chat_template,
         }
         # Added only when set, so fingerprints of runs that never set them stay as they were.
-        engine = {k: v for k, v in self.backend.options.items() if k not in NO_OUTPUT_OPTIONS}
+        engine = {**dict(BACKENDS[self.backend.type].keyed_defaults),
+                  **{k: v for k, v in self.backend.options.items() if k not in NO_OUTPUT_OPTIONS}}
         if self.backend.n_ctx != BackendSpec.model_fields["n_ctx"].default:
             engine["n_ctx"] = self.backend.n_ctx
         if engine:

