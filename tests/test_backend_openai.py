@@ -244,7 +244,8 @@ def test_item10_finished_calls_are_stored_before_a_failing_run_exits(server_port
                                 timeout=300)
         assert failed.returncode == 3, failed.stderr
         first = stored(tmp_path / "r")
-        assert len(first) == 2, "the two answered requests were not stored"
+        assert len(first) == 2, ("the two answered requests were not stored", proxy.paths,
+                                 proxy.seen, failed.stderr)
         proxy.set(default="pass")
         before = proxy.requests
         ok = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env, timeout=300)

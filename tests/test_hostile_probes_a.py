@@ -349,8 +349,8 @@ def test_item4_template_evaluator_bounded(tmp_path, case, shared_data):
 def test_item4_every_bound_in_process():
     """The evaluator itself (no CLI): each probe is a LimitError within a fraction of a second,
     and a task's formulas share one work budget."""
-    from tunegap.perturb.expr import LimitError, evaluate, work_limit
-    from tunegap.perturb.gsm_symbolic import _INIT_FUNCTIONS
+    from tunegap.templates.expr import LimitError, evaluate, work_limit
+    from tunegap.templates.gsm_symbolic import _INIT_FUNCTIONS
 
     for formula in [*TEMPLATE_PROBES.values(), "numbers_within(0, 10**12)"]:
         started = time.monotonic()

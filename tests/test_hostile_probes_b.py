@@ -365,7 +365,7 @@ def test_item6_lone_surrogate_in_data_question_or_imported_id(tmp_path):
 
 KILL_AFTER = """
 import os, signal, sys
-import tunegap.report as report
+import tunegap.report.write as report
 real = report.write_lines_atomic
 def write_then_die(path, chunks):
     real(path, chunks)

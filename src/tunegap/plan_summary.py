@@ -14,7 +14,7 @@ from tunegap.config import RunConfig
 from tunegap.decoding import strategy_label
 from tunegap.plan import build_plan, verify_settings
 from tunegap.plan import grid as cell_grid
-from tunegap.resolved import Resolved, resolve
+from tunegap.resolved import Resolved, as_resolved, resolve
 
 CHARS_PER_TOKEN = 4.0  # rough for English/LaTeX with BPE tokenizers; an estimate, not a count
 
@@ -112,9 +112,10 @@ def compare(rows: list[GridRow], other: list[GridRow]) -> list[tuple[str, str, s
     return [(*k, here.get(k, 0), there.get(k, 0)) for k in keys]
 
 
-def extractor_generations(config: Resolved, rows: list[GridRow]) -> int:
+def extractor_generations(config: Resolved | RunConfig, rows: list[GridRow]) -> int:
     """Calls of the `llm` extractor's model: one per generation it reads (an upper bound: a
     text seen twice is read once), when the run uses it for either side."""
+    config = as_resolved(config)
     if not config.uses_llm_extractor() or config.llm_extractor is None:
         return 0
     sides = {s for s, e in (config.extractor_by_side or {}).items() if e == "llm"}

@@ -33,6 +33,7 @@ LIBRARIES = ("math-verify", "latex2sympy2_extended", "sympy", "numpy", "scipy", 
 # The report files a kept report must still have (a deleted one is rebuilt).
 REPORT_FILES = ("results.json", "items.jsonl", "samples.jsonl", "tables.md", "report.html")
 SCORED, REPORTED = "scored_key", "reported_key"
+INCOMPLETE_MARK = "REPORT-INCOMPLETE.txt"  # = report.INCOMPLETE_NAME (reuse loads no report code)
 
 
 def _digest(obj: Any) -> str:
@@ -97,4 +98,7 @@ def report_key(resolved, scoring: str | None, meta: Mapping[str, Any]) -> str | 
 
 
 def report_files_present(run_dir: Path) -> bool:
-    return all((Path(run_dir) / name).is_file() for name in REPORT_FILES)
+    """Every report file is there and the set is not marked incomplete (a killed writer)."""
+    run_dir = Path(run_dir)
+    return (all((run_dir / name).is_file() for name in REPORT_FILES)
+            and not (run_dir / INCOMPLETE_MARK).exists())

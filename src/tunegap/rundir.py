@@ -78,10 +78,14 @@ class RunDir:
         run = cls(path)
         if not run.has_store():
             raise UserError("not a tunegap run directory (no tunegap.sqlite)", file=str(run.path))
-        run.stored_resolved()  # a run directory with no (valid) config is refused here
-        if run.store.sample_count() == 0:
-            raise UserError(f"the run has no generations yet: nothing to {to}",
-                            file=str(run.path))
+        try:
+            run.stored_resolved()  # a run directory with no (valid) config is refused here
+            if run.store.sample_count() == 0:
+                raise UserError(f"the run has no generations yet: nothing to {to}",
+                                file=str(run.path))
+        except BaseException:
+            run.close()  # a refusal leaves the directory as it was (no -wal/-shm files)
+            raise
         return run
 
     @property

@@ -256,8 +256,8 @@ class OpenAIBackend(Backend):
         return out
 
     def stream(self, requests: Sequence[Request]) -> Iterator[tuple[int, list[Generation]]]:
-        """Every request as soon as all its samples are back, across the whole run (calls in
-        flight bounded by `concurrency`). When a call gives up, every request that had finished
+        """Every request as soon as all its samples are back, across the whole run (at most
+        `batch_size` requests and `concurrency` calls in flight). When a call gives up, every request that had finished
         is handed over before the error: paid calls are stored, and a resume sends only the
         rest."""
         if not requests:
@@ -281,9 +281,9 @@ class OpenAIBackend(Backend):
         limits = self.httpx.Limits(max_connections=s.concurrency,
                                    max_keepalive_connections=s.concurrency)
         sem = asyncio.Semaphore(s.concurrency)
-        # A window of requests in flight: enough to keep `concurrency` calls busy, never one
-        # task per request of a whole run.
-        window = max(4 * s.concurrency, 1)
+        # Requests in flight: backend.batch_size (never one task per request of a whole run);
+        # calls in flight: `concurrency`.
+        window = self.spec.backend.batch_size
         async with self.httpx.AsyncClient(timeout=s.timeout, limits=limits,
                                           headers=self._headers(), auth=self._auth()) as client:
             todo = iter(range(len(requests)))

@@ -107,6 +107,7 @@ def report_run(records: Iterable[SampleRecord], resolved: Resolved, run_dir: Pat
         resolved = resolve(resolved)  # a RunConfig still
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
+    _mark_incomplete(run_dir)
     spool = _Spool(run_dir / "samples.jsonl")
     browser = BrowserData(resolved, run_dir)
     try:
@@ -127,6 +128,7 @@ def write_report(results: Results, samples: Iterable[SampleRecord]) -> None:
     full records for samples.jsonl and the browser). report_run reads them once."""
     run_dir = Path(results.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
+    _mark_incomplete(run_dir)
     spool = _Spool(run_dir / "samples.jsonl")
     browser = BrowserData(results.resolved, run_dir)
     try:
@@ -140,13 +142,17 @@ def write_report(results: Results, samples: Iterable[SampleRecord]) -> None:
         browser.close()
 
 
+def _mark_incomplete(run_dir: Path) -> None:
+    """Before the first byte of a new report: the set on disk is marked until its last file is
+    in place (a kill or a full disk from here on leaves the mark)."""
+    write_atomic(run_dir / INCOMPLETE_NAME, INCOMPLETE_TEXT.format(run_dir=run_dir))
+
+
 def _write(results: Results, browser: BrowserData, spool: _Spool) -> None:
     from tunegap.report.html import page  # matplotlib loads only when a report is written
     from tunegap.report.plots import all_plots
 
     run_dir = Path(results.run_dir)
-    marker = run_dir / INCOMPLETE_NAME
-    write_atomic(marker, INCOMPLETE_TEXT.format(run_dir=run_dir))  # before the first file
     write_atomic(run_dir / "results.json", results_json(results))
     write_lines_atomic(run_dir / "items.jsonl", item_lines(results))
     spool.commit()
@@ -155,7 +161,7 @@ def _write(results: Results, browser: BrowserData, spool: _Spool) -> None:
     write_tables(tables, run_dir / "tables")
     plots = _replace_dir(run_dir / "plots", lambda tmp: all_plots(results, tmp))
     write_lines_atomic(run_dir / HTML_NAME, page(results, tables, plots, browser))
-    marker.unlink()  # every file of the set is from this report
+    (run_dir / INCOMPLETE_NAME).unlink()  # every file of the set is from this report
 
 
 __all__ = ["HTML_NAME", "report_run", "results_json", "write_report"]
