@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -105,15 +105,32 @@ def report_run(records: Iterable[SampleRecord], resolved: Resolved, run_dir: Pat
     way into build_results. Returns the Results."""
     if not isinstance(resolved, Resolved):
         resolved = resolve(resolved)  # a RunConfig still
-    run_dir = Path(run_dir)
+    return _report(records, resolved, Path(run_dir), lambda tapped: build_results(
+        tapped, resolved, run_dir, planned=planned, counts=counts, provenance=provenance,
+        attempt=attempt))
+
+
+def write_report(results: Results, samples: Iterable[SampleRecord]) -> None:
+    """The report of Results already built (a second read of the records: `samples` are the
+    full records for samples.jsonl and the browser). report_run reads them once."""
+    def drain(tapped: Iterable[SampleRecord]) -> Results:
+        for _ in tapped:
+            pass
+        return results
+    _report(samples, results.resolved, Path(results.run_dir), drain)
+
+
+def _report(records: Iterable[SampleRecord], resolved: Resolved, run_dir: Path,
+            analyse: Callable[[Iterable[SampleRecord]], Results]) -> Results:
+    """The records stream through samples.jsonl's spool and the browser's data into
+    `analyse`; then every file is written. Nothing half-written: the spool is moved into place
+    with the rest, or removed."""
     run_dir.mkdir(parents=True, exist_ok=True)
     _mark_incomplete(run_dir)
     spool = _Spool(run_dir / "samples.jsonl")
     browser = BrowserData(resolved, run_dir)
     try:
-        results = build_results(browser.tap(spool.tap(records, resolved)), resolved, run_dir,
-                                planned=planned, counts=counts, provenance=provenance,
-                                attempt=attempt)
+        results = analyse(browser.tap(spool.tap(records, resolved)))
         _write(results, browser, spool)
     except BaseException:
         spool.discard()
@@ -121,25 +138,6 @@ def report_run(records: Iterable[SampleRecord], resolved: Resolved, run_dir: Pat
     finally:
         browser.close()
     return results
-
-
-def write_report(results: Results, samples: Iterable[SampleRecord]) -> None:
-    """The report of Results already built (a second read of the records: `samples` are the
-    full records for samples.jsonl and the browser). report_run reads them once."""
-    run_dir = Path(results.run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    _mark_incomplete(run_dir)
-    spool = _Spool(run_dir / "samples.jsonl")
-    browser = BrowserData(results.resolved, run_dir)
-    try:
-        for _ in browser.tap(spool.tap(samples, results.resolved)):
-            pass
-        _write(results, browser, spool)
-    except BaseException:
-        spool.discard()
-        raise
-    finally:
-        browser.close()
 
 
 def _mark_incomplete(run_dir: Path) -> None:
