@@ -19,7 +19,7 @@ def test_backends_lists_capabilities_as_declared():
     for name in ("llamacpp", "hf", "openai", "vllm"):
         assert rows[name]["capabilities"] == backend_class(name).capabilities.describe()
     assert rows["llamacpp"]["capabilities"]["cot_decoding"] is True
-    assert rows["openai"]["capabilities"]["cot_decoding"] is False
+    assert rows["openai"]["capabilities"]["cot_decoding"] is True  # token-id servers (vLLM)
     table = CliRunner().invoke(app, ["backends"], env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "cot_decoding" in table.output and "vllm" in table.output
     if not rows["vllm"]["installed"]:  # the install hint survives rich's markup

@@ -126,7 +126,6 @@ def _report(records: Iterable[SampleRecord], resolved: Resolved, run_dir: Path,
     `analyse`; then every file is written. Nothing half-written: the spool is moved into place
     with the rest, or removed."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    _mark_incomplete(run_dir)
     spool = _Spool(run_dir / "samples.jsonl")
     browser = BrowserData(resolved, run_dir)
     try:
@@ -141,8 +140,9 @@ def _report(records: Iterable[SampleRecord], resolved: Resolved, run_dir: Path,
 
 
 def _mark_incomplete(run_dir: Path) -> None:
-    """Before the first byte of a new report: the set on disk is marked until its last file is
-    in place (a kill or a full disk from here on leaves the mark)."""
+    """Before the first file of the set is replaced: the set is marked until its last file is
+    in place (a kill or a full disk from here on leaves the mark). Reading the records and
+    spooling samples.jsonl come before it and touch no file of the set."""
     write_atomic(run_dir / INCOMPLETE_NAME, INCOMPLETE_TEXT.format(run_dir=run_dir))
 
 
@@ -151,6 +151,7 @@ def _write(results: Results, browser: BrowserData, spool: _Spool) -> None:
     from tunegap.report.plots import all_plots
 
     run_dir = Path(results.run_dir)
+    _mark_incomplete(run_dir)
     write_atomic(run_dir / "results.json", results_json(results))
     write_lines_atomic(run_dir / "items.jsonl", item_lines(results))
     spool.commit()
