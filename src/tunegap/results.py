@@ -25,7 +25,7 @@ from tunegap.analysis.sensitivity import Agreement, GraderDelta, agreements, gra
 from tunegap.errors import redact
 from tunegap.extract.reasoning import split_reasoning
 from tunegap.records import CellKey, SampleRecord
-from tunegap.resolved import Resolved, resolve
+from tunegap.resolved import Resolved, as_resolved
 
 SCHEMA = "tunegap.results/2"
 # Headline metrics: the ones the terminal and the main tables show (every metric is in
@@ -250,8 +250,7 @@ def build_results(records: Iterable[SampleRecord], resolved: Resolved, run_dir: 
                   attempt: Mapping[str, Any] | None = None) -> Results:
     """The analysis of one stream of records (light or full: it reads only the graded parts).
     `resolved` may be a RunConfig still (resolved here) until every caller hands a Resolved."""
-    if not isinstance(resolved, Resolved):
-        resolved = resolve(resolved)
+    resolved = as_resolved(resolved)
     tallies: dict[tuple, Counter] = {}
     thinking: dict[CellKey, list[int]] = {}
     items = item_scores(_tally_reasoning(records, resolved, thinking), resolved.extractors,

@@ -179,27 +179,26 @@ class RunDir:
         return plan
 
     # -- scoring --------------------------------------------------------------------------
-    def scores_current(self, resolved: Resolved, plan: str, sent: int) -> str | None:
-        """The scoring key when the stored grades can be kept as they are (nothing generated,
-        same scorers, plan and code, no stored timeout); None otherwise."""
-        key = reuse.scoring_key(resolved, plan, self.store.sample_count())
-        if (sent == 0 and key is not None and self.get(Meta.SCORED) == key
-                and not self.store.has_status("timeout")):
-            return key
-        return None
+    def scoring_key(self, resolved: Resolved, plan: str) -> str | None:
+        """The reuse key grades of this run and plan get (None: never kept, e.g. plug-ins)."""
+        return reuse.scoring_key(resolved, plan, self.store.sample_count())
+
+    def scores_current(self, key: str | None, sent: int) -> bool:
+        """Whether the stored grades can be kept as they are: nothing generated, the same
+        scoring key (scorers, plan, code), no stored timeout."""
+        return (sent == 0 and key is not None and self.get(Meta.SCORED) == key
+                and not self.store.has_status("timeout"))
 
     def score(self, resolved: Resolved, *, key: str | None = None,
               limit_s: float | None = None) -> None:
         """Extract and grade every stored generation. The reuse keys are cleared first, so a
         scorer killed midway leaves no stale key; `key` is set when it finishes."""
+        from tunegap.grade.limits import DEFAULT_LIMIT_S  # the scorers load only to score
         from tunegap.scoring import score_store
 
         self.set(Meta.SCORED, None)
         self.set(Meta.REPORTED, None)
-        if limit_s is None:
-            score_store(self.store, resolved)
-        else:
-            score_store(self.store, resolved, limit_s=limit_s)
+        score_store(self.store, resolved, limit_s=limit_s or DEFAULT_LIMIT_S)
         self.set(Meta.SCORED, key)
 
     # -- reporting ------------------------------------------------------------------------

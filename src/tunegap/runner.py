@@ -130,13 +130,10 @@ def _scored_and_reported(run_dir: RunDir, resolved: Resolved, plan: str, sent: i
                          lines: Console | None = None) -> Outcome:
     """Score, finish the attempt, report: each step skipped when what is stored is current.
     `lines` (the progress console) gets a start and an end line per stage."""
-    from tunegap import reuse
-
-    scoring = run_dir.scores_current(resolved, plan, sent)
-    fresh = scoring is not None
+    scoring = run_dir.scoring_key(resolved, plan)
+    fresh = run_dir.scores_current(scoring, sent)
     if not fresh:
         run_dir.set(Meta.COUNTS, counts)
-        scoring = reuse.scoring_key(resolved, plan, run_dir.store.sample_count())
         with stage(lines, f"grading {run_dir.store.sample_count()} samples"):
             run_dir.score(resolved, key=scoring)
     # Generation and grading are done: the attempt is finished; its report follows
@@ -167,7 +164,6 @@ def regrade(path: Path, extractors: list[str] | None = None, graders: list[str] 
             *, llm_model: str | None = None, time_limit: float | None = None) -> Results:
     """Re-extract and re-grade a stored run under the union of its and the new scorers, then
     rebuild its report; no evaluated model is loaded, generations are never written."""
-    from tunegap.grade.limits import DEFAULT_LIMIT_S
     from tunegap.scoring import check_scorers
 
     if not (Path(path) / STORE_NAME).is_file():
@@ -183,7 +179,7 @@ def regrade(path: Path, extractors: list[str] | None = None, graders: list[str] 
                 extractors or [], graders or [], _llm_extractor_spec(llm_model))
             run_dir.record_config(resolved)
             # No key: the next `tunegap run` scores again under its own config.
-            run_dir.score(resolved, limit_s=time_limit or DEFAULT_LIMIT_S)
+            run_dir.score(resolved, limit_s=time_limit)
             return run_dir.report(resolved)
 
 

@@ -21,7 +21,7 @@ from tunegap.report.lines import item_lines, sample_lines
 from tunegap.report.markdown import tables_markdown
 from tunegap.report.table import RENDERERS, Table
 from tunegap.report.tables import build_tables
-from tunegap.resolved import Resolved, resolve
+from tunegap.resolved import Resolved, as_resolved
 from tunegap.results import Results, build_results
 
 HTML_NAME = "report.html"
@@ -103,8 +103,7 @@ def report_run(records: Iterable[SampleRecord], resolved: Resolved, run_dir: Pat
     """records → Results → every report file, in one pass over the records: the full records
     (store.records(full=True)) stream into samples.jsonl and the sample browser's data on their
     way into build_results. Returns the Results."""
-    if not isinstance(resolved, Resolved):
-        resolved = resolve(resolved)  # a RunConfig still
+    resolved = as_resolved(resolved)  # a RunConfig still, from older callers
     return _report(records, resolved, Path(run_dir), lambda tapped: build_results(
         tapped, resolved, run_dir, planned=planned, counts=counts, provenance=provenance,
         attempt=attempt))
